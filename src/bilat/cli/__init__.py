@@ -1,0 +1,1 @@
+"""The ``bilat`` command line: one module per command group, registered in :mod:`.main`."""

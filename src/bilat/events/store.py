@@ -1,0 +1,559 @@
+"""The event store: one embedded DuckDB file holding events, batches and a quarantine.
+
+Invariants
+----------
+* Every batch is written in one transaction: a crash part-way leaves no trace of it.
+* For every batch, rows read = stored + duplicates + quarantined.
+* Re-adding a batch whose content hash is already stored adds nothing.
+* Ids are stable, so the same event from two files is stored once.
+
+Readers in the same process read a consistent snapshot while a writer writes
+(DuckDB's MVCC); another process waits for the file lock up to ``lock_timeout``
+seconds, then gets :class:`~bilat.errors.StoreLockedError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from bilat.errors import (
+    InputError,
+    StoreError,
+    StoreLockedError,
+    StoreReadOnlyError,
+    ValidationError,
+)
+from bilat.events.schema import EVENT_FIELDS, arrow_schema, sql_columns, validate_record
+
+__all__ = [
+    "BatchResult",
+    "Dyad",
+    "EventStore",
+    "QuarantinedRow",
+    "parse_dyad",
+]
+
+SCHEMA_VERSION = "1"
+ExportFormat = Literal["parquet", "csv", "jsonl"]
+_COLUMNS = ", ".join(f.name for f in EVENT_FIELDS)
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A row that could not be read, kept with the reason why."""
+
+    line: int | None
+    reason: str
+    raw: str = ""
+    field: str | None = None
+    value: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """What one batch did to the store. ``read == stored + duplicates + quarantined``."""
+
+    file: str
+    sha256: str
+    read: int
+    stored: int
+    duplicates: int
+    quarantined: int
+    batch_id: int | None = None
+    already_ingested: bool = False
+    quarantine: list[QuarantinedRow] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as a plain dict (the quarantined rows themselves left out)."""
+        out = asdict(self)
+        out.pop("quarantine")
+        return out
+
+
+@dataclass(frozen=True)
+class Dyad:
+    """A pair of ISO3 countries; ``directed`` keeps only actor -> recipient."""
+
+    actor: str
+    recipient: str
+    directed: bool = False
+
+
+def parse_dyad(text: str, directed: bool = False) -> Dyad:
+    """Parse ``"USA:PAK"`` into a :class:`Dyad`.
+
+    Raises
+    ------
+    InputError
+        When the text is not two three-letter codes separated by a colon.
+    """
+    parts = text.upper().split(":")
+    if len(parts) != 2 or not all(len(p) == 3 and p.isalpha() for p in parts):
+        raise InputError(
+            "a dyad is two ISO3 country codes separated by a colon, such as USA:PAK",
+            field="dyad",
+            value=text,
+        )
+    return Dyad(parts[0], parts[1], directed)
+
+
+def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.exists():
+        raise StoreError(
+            f"no event store at {path}; create one with `bilat record load` or `bilat ingest`"
+        )
+    if not read_only:
+        target = path if path.exists() else path.parent
+        if not os.access(target if str(target) else Path("."), os.W_OK):
+            raise StoreReadOnlyError(
+                f"{target} is not writable; choose another --db or open the store read-only"
+            )
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as err:
+            text = str(err)
+            if "lock" in text.lower():
+                if time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    continue
+                raise StoreLockedError(
+                    f"{path} is in use by another process; wait for it to finish "
+                    f"(waited {lock_timeout:g} s). DuckDB said: {text}"
+                ) from err
+            raise StoreError(
+                f"{path} cannot be opened as a DuckDB event store: {text}. "
+                "Is it a DuckDB file? bilat left it untouched."
+            ) from err
+        except duckdb.Error as err:
+            raise StoreError(
+                f"{path} cannot be opened as a DuckDB event store: {err}. bilat left it untouched."
+            ) from err
+
+
+class EventStore:
+    """An event store in one DuckDB file (``":memory:"`` for a throwaway one).
+
+    Parameters
+    ----------
+    path:
+        The database file; created when missing unless ``read_only``.
+    read_only:
+        Open for reading only; several such readers may share the file.
+    lock_timeout:
+        Seconds to wait for another process to release the file.
+
+    Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = "bilat.duckdb",
+        *,
+        read_only: bool = False,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        memory = str(path) == ":memory:"
+        self.con = (
+            duckdb.connect(":memory:") if memory else _connect(self.path, read_only, lock_timeout)
+        )
+        if not read_only:
+            self._create()
+        elif not self._has_table("events"):
+            self.con.close()
+            raise StoreError(f"{path} is a DuckDB file but not a bilat event store")
+
+    # -- life cycle -------------------------------------------------------------------------
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self.con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the same database, for a reader in another thread."""
+        return self.con.cursor()
+
+    def _has_table(self, name: str) -> bool:
+        row = _first(
+            self.con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+            )
+        )
+        return bool(row and row[0])
+
+    def _create(self) -> None:
+        if self._has_table("events"):
+            row = _first(self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
+            if row is None or row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has event schema {row}, bilat needs {SCHEMA_VERSION}"
+                )
+            return
+        if self._has_any_table():
+            raise StoreError(
+                f"{self.path} is a DuckDB database with other tables, not a bilat event store; "
+                "bilat left it untouched. Choose another --db."
+            )
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        self.con.execute("CREATE SEQUENCE batch_ids START 1")
+        self.con.execute(
+            """CREATE TABLE batches (
+                batch_id BIGINT PRIMARY KEY, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+                dataset VARCHAR, read BIGINT NOT NULL, stored BIGINT NOT NULL,
+                duplicates BIGINT NOT NULL, quarantined BIGINT NOT NULL,
+                added_at TIMESTAMP NOT NULL)"""
+        )
+        self.con.execute(f"CREATE TABLE events ({sql_columns()}, batch_id BIGINT NOT NULL)")
+        self.con.execute(
+            """CREATE TABLE quarantine (
+                batch_id BIGINT NOT NULL, file VARCHAR NOT NULL, line BIGINT,
+                reason VARCHAR NOT NULL, field VARCHAR, value VARCHAR, raw VARCHAR)"""
+        )
+        self.con.execute("COMMIT")
+
+    def _has_any_table(self) -> bool:
+        row = _first(self.con.execute("SELECT count(*) FROM information_schema.tables"))
+        return bool(row and row[0])
+
+    # -- writing ----------------------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreReadOnlyError(f"{self.path} is open read-only; open it for writing")
+
+    def find_batch(self, sha256: str) -> BatchResult | None:
+        """Return the stored batch with this content hash, if any."""
+        row = _first(
+            self.con.execute(
+                "SELECT batch_id, file, read, stored, duplicates, quarantined FROM batches "
+                "WHERE sha256 = ? ORDER BY batch_id LIMIT 1",
+                [sha256],
+            )
+        )
+        if row is None:
+            return None
+        return BatchResult(row[1], sha256, row[2], row[3], row[4], row[5], row[0])
+
+    def add_batch(
+        self,
+        events: pa.Table | pd.DataFrame,
+        *,
+        file: str,
+        sha256: str,
+        read: int | None = None,
+        quarantine: Sequence[QuarantinedRow] = (),
+        dataset: str | None = None,
+    ) -> BatchResult:
+        """Store a batch of events that already have the schema's columns.
+
+        ``read`` is the number of rows the reader read (default: events plus
+        quarantined rows). Rows whose id is already stored, or repeated in the
+        batch, are counted as duplicates. When a batch with the same ``sha256``
+        is stored already, nothing is added and its counts come back with
+        ``already_ingested`` set.
+        """
+        self._check_writable()
+        previous = self.find_batch(sha256)
+        if previous is not None:
+            previous.already_ingested = True
+            previous.stored = 0
+            previous.duplicates = previous.read - previous.quarantined
+            return previous
+        table = self._as_arrow(events)
+        n_events = table.num_rows
+        n_read = n_events + len(quarantine) if read is None else read
+        if n_read != n_events + len(quarantine):
+            raise StoreError(
+                f"{file}: a reader reported {n_read} rows read but gave {n_events} events and "
+                f"{len(quarantine)} quarantined rows; refusing to lose rows"
+            )
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = _first(con.execute("SELECT nextval('batch_ids')"))
+            assert row is not None
+            batch_id = int(row[0])
+            con.register("_staged", table)
+            con.execute(
+                f"""INSERT INTO events
+                SELECT {_COLUMNS}, ? AS batch_id FROM (
+                    SELECT *, row_number() OVER (PARTITION BY id) AS _n FROM _staged
+                ) s
+                WHERE _n = 1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
+                [batch_id],
+            )
+            counted = _first(
+                con.execute("SELECT count(*) FROM events WHERE batch_id = ?", [batch_id])
+            )
+            stored = int(counted[0]) if counted else 0
+            con.unregister("_staged")
+            if quarantine:
+                con.executemany(
+                    "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [batch_id, file, q.line, q.reason, q.field, q.value, q.raw[:10_000]]
+                        for q in quarantine
+                    ],
+                )
+            result = BatchResult(
+                file=file,
+                sha256=sha256,
+                read=n_read,
+                stored=stored,
+                duplicates=n_events - stored,
+                quarantined=len(quarantine),
+                batch_id=batch_id,
+                quarantine=list(quarantine),
+            )
+            self._finish_batch(result, dataset)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return result
+
+    def _finish_batch(self, result: BatchResult, dataset: str | None) -> None:
+        self.con.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                result.batch_id,
+                result.file,
+                result.sha256,
+                dataset,
+                result.read,
+                result.stored,
+                result.duplicates,
+                result.quarantined,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            ],
+        )
+        self.con.execute("COMMIT")
+
+    @staticmethod
+    def _as_arrow(events: pa.Table | pd.DataFrame) -> pa.Table:
+        schema = arrow_schema()
+        if isinstance(events, pd.DataFrame):
+            missing = [f.name for f in EVENT_FIELDS if f.name not in events.columns]
+            if missing:
+                raise StoreError(f"events lack the column(s) {', '.join(missing)}")
+            events = pa.Table.from_pandas(
+                events[[f.name for f in EVENT_FIELDS]], preserve_index=False
+            )
+        try:
+            return events.select([f.name for f in EVENT_FIELDS]).cast(schema)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as err:
+            raise StoreError(f"events do not fit the event schema: {err}") from err
+
+    def insert(
+        self,
+        records: Iterable[Mapping[str, Any]] | pd.DataFrame,
+        *,
+        file: str = "<python>",
+        dataset: str | None = None,
+    ) -> BatchResult:
+        """Validate records one by one and store them as one batch.
+
+        Invalid records are quarantined with the field and value at fault,
+        never dropped; the batch hash is that of the records' content.
+        """
+        rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else list(records)
+        good: list[dict[str, Any]] = []
+        bad: list[QuarantinedRow] = []
+        digest = hashlib.sha256()
+        for i, row in enumerate(rows, start=1):
+            digest.update(repr(sorted(row.items(), key=lambda kv: kv[0])).encode())
+            try:
+                good.append(validate_record(row))
+            except ValidationError as err:
+                bad.append(
+                    QuarantinedRow(
+                        line=i,
+                        reason=err.reason,
+                        raw=repr(dict(row))[:2000],
+                        field=err.field,
+                        value=None if err.value is None else str(err.value),
+                    )
+                )
+        table = pa.Table.from_pylist(good, schema=arrow_schema())
+        return self.add_batch(
+            table, file=file, sha256=digest.hexdigest(), quarantine=bad, dataset=dataset
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+    @staticmethod
+    def where(
+        dyad: Dyad | str | None = None,
+        *,
+        directed: bool = False,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        codes: Sequence[str] = (),
+        datasets: Sequence[str] = (),
+        modalities: Sequence[str] = (),
+    ) -> tuple[str, list[Any]]:
+        """Build the SQL ``WHERE`` clause (and its parameters) of an event query.
+
+        ``codes`` are CAMEO prefixes ("19" takes every code of root 19).
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if isinstance(dyad, str):
+            dyad = parse_dyad(dyad, directed)
+        if dyad is not None:
+            pair = "(actor_country = ? AND recipient_country = ?)"
+            if dyad.directed or directed:
+                clauses.append(pair)
+                params += [dyad.actor, dyad.recipient]
+            else:
+                clauses.append(f"({pair} OR {pair})")
+                params += [dyad.actor, dyad.recipient, dyad.recipient, dyad.actor]
+        if since is not None:
+            clauses.append("coalesce(date_end, date) >= ?")
+            params.append(_as_date(since, "since"))
+        if until is not None:
+            clauses.append("date <= ?")
+            params.append(_as_date(until, "until"))
+        for values, op in (
+            (codes, "starts_with(cameo, ?)"),
+            (datasets, "dataset = ?"),
+            (modalities, "modality = ?"),
+        ):
+            if values:
+                clauses.append("(" + " OR ".join([op] * len(values)) + ")")
+                params += [str(v) for v in values]
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def query(
+        self,
+        dyad: Dyad | str | None = None,
+        *,
+        directed: bool = False,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        codes: Sequence[str] = (),
+        datasets: Sequence[str] = (),
+        modalities: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Return the matching events, ordered by date and id, as a frame."""
+        where, params = self.where(
+            dyad,
+            directed=directed,
+            since=since,
+            until=until,
+            codes=codes,
+            datasets=datasets,
+            modalities=modalities,
+        )
+        sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY date, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.sql(sql, params=params).to_arrow_table().cast(arrow_schema()).to_pandas()
+
+    def export(
+        self,
+        out: str | Path,
+        fmt: ExportFormat = "parquet",
+        **query: Any,
+    ) -> int:
+        """Write the events matching ``query`` (see :meth:`query`) to a file.
+
+        Returns the number of events written.
+        """
+        where, params = self.where(**query)
+        options = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER", "jsonl": "FORMAT json"}
+        if fmt not in options:
+            raise InputError(
+                f"unknown export format {fmt!r}; choose parquet, csv or jsonl",
+                field="format",
+                value=fmt,
+            )
+        sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY date, id"
+        target = str(out).replace("'", "''")
+        self.con.execute(f"COPY ({sql}) TO '{target}' ({options[fmt]})", params)
+        row = _first(self.con.execute(f"SELECT count(*) FROM events WHERE {where}", params))
+        return int(row[0]) if row else 0
+
+    def count(self) -> int:
+        """The number of stored events."""
+        row = _first(self.con.execute("SELECT count(*) FROM events"))
+        return int(row[0]) if row else 0
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of events, batches and quarantined rows, by dataset, with the date range."""
+        con = self.con
+        totals = con.execute(
+            "SELECT count(*), min(date), max(coalesce(date_end, date)) FROM events"
+        ).fetchall()[0]
+        assert totals is not None
+        by_dataset = dict(
+            con.execute("SELECT dataset, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
+        )
+        batch_totals = con.execute(
+            "SELECT count(*), coalesce(sum(read), 0), coalesce(sum(stored), 0), "
+            "coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0) FROM batches"
+        ).fetchall()[0]
+        assert batch_totals is not None
+        return {
+            "path": str(self.path),
+            "events": int(totals[0]),
+            "first_date": totals[1].isoformat() if totals[1] else None,
+            "last_date": totals[2].isoformat() if totals[2] else None,
+            "by_dataset": {k: int(v) for k, v in by_dataset.items()},
+            "batches": int(batch_totals[0]),
+            "read": int(batch_totals[1]),
+            "stored": int(batch_totals[2]),
+            "duplicates": int(batch_totals[3]),
+            "quarantined": int(batch_totals[4]),
+        }
+
+    def batches(self) -> pd.DataFrame:
+        """Every stored batch with its file, hash and counts."""
+        return self.con.execute("SELECT * FROM batches ORDER BY batch_id").fetchdf()
+
+    def quarantined(self) -> pd.DataFrame:
+        """Every quarantined row with its file, line and reason."""
+        return self.con.execute(
+            "SELECT batch_id, file, line, reason, field, value, raw FROM quarantine "
+            "ORDER BY batch_id, line"
+        ).fetchdf()
+
+
+def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """The first row of a result, fetching all of it (DuckDB wants results finished)."""
+    rows = result.fetchall()
+    return rows[0] if rows else None
+
+
+def _as_date(value: dt.date | str, name: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise InputError("is not a date in YYYY-MM-DD form", field=name, value=value) from err
