@@ -21,7 +21,8 @@ def fill_store(store: EventStore, n_events: int, seed: int) -> None:
         SELECT 'bench:' || i AS id,
                DATE '1979-01-01' + CAST(floor(random() * 16000) AS INTEGER) AS date,
                NULL::DATE AS date_end, 'day' AS date_precision,
-               NULL AS actor_code, c.iso[1 + CAST(floor(random() * 20) AS INTEGER)] AS actor_country,
+               NULL AS actor_code,
+               c.iso[1 + CAST(floor(random() * 20) AS INTEGER)] AS actor_country,
                'GOV' AS actor_sector, NULL AS actor_text,
                NULL AS recipient_code,
                c.iso[1 + CAST(floor(random() * 20) AS INTEGER)] AS recipient_country,
@@ -34,7 +35,7 @@ def fill_store(store: EventStore, n_events: int, seed: int) -> None:
                NULL AS span, NULL AS url, NULL AS citation, 1.0 AS weight
         FROM range({n_events}) t(i), c
         """
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     table = table.set_column(
         table.schema.get_field_index("root"), "root", pc.utf8_slice_codeunits(table["cameo"], 0, 2)
     )

@@ -10,7 +10,7 @@ from typing import Literal
 import typer
 from rich.table import Table
 
-from bilat.cli._common import DbOption, JsonOption, console, db_path, print_json
+from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
 from bilat.errors import InputError
 from bilat.events import EventStore, parse_dyad
 
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         with EventStore(db_path(db), read_only=True) as store:
             if out is not None:
                 n = store.export(out, fmt, **query)  # type: ignore[arg-type]
-                console.print(f"wrote {n} events to {out}", highlight=False, stderr=True)
+                console_err.print(f"wrote {n} events to {out}", highlight=False)
                 return
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / f"events.{fmt}"

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -187,9 +187,8 @@ def validate_record(record: Mapping[str, Any]) -> dict[str, Any]:
             field=unknown[0],
             value=record[unknown[0]],
         )
-    out = {f.name: _coerce(f, record.get(f.name)) for f in EVENT_FIELDS}
-    cameo, root = out["cameo"], out["root"]
-    assert isinstance(cameo, str) and isinstance(root, str)
+    out: dict[str, Any] = {f.name: _coerce(f, record.get(f.name)) for f in EVENT_FIELDS}
+    cameo, root = str(out["cameo"]), str(out["root"])
     if not cameo.isdigit() or len(cameo) not in (2, 3, 4) or not cameo.startswith(root):
         raise ValidationError(
             f"CAMEO code {cameo!r} must be 2-4 digits as text and start with its root {root!r}",
@@ -219,7 +218,11 @@ def validate_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.Da
 
     Raises at the first bad record, naming its position, field and value.
     """
-    rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
+    rows: Iterable[Mapping[str, Any]] = (
+        cast(list[Mapping[str, Any]], records.to_dict("records"))
+        if isinstance(records, pd.DataFrame)
+        else records
+    )
     checked = []
     for i, row in enumerate(rows):
         try:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import duckdb
 import pandas as pd
@@ -381,7 +381,11 @@ class EventStore:
         Invalid records are quarantined with the field and value at fault,
         never dropped; the batch hash is that of the records' content.
         """
-        rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else list(records)
+        rows: list[Mapping[str, Any]] = (
+            cast(list[Mapping[str, Any]], records.to_dict("records"))
+            if isinstance(records, pd.DataFrame)
+            else list(records)
+        )
         good: list[dict[str, Any]] = []
         bad: list[QuarantinedRow] = []
         digest = hashlib.sha256()
