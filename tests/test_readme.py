@@ -38,9 +38,7 @@ def test_readme_has_examples() -> None:
     assert len(examples()) >= 3
 
 
-def test_readme_examples_run(
-    shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readme_examples_run(shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (tmp_path / "shared").symlink_to(shared)
