@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -61,7 +62,8 @@ def register(app: typer.Typer) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / f"events.{fmt}"
                 store.export(target, _literal(fmt), **query)
-                sys.stdout.write(target.read_text(encoding="utf-8"))
+                with target.open(encoding="utf-8") as exported:
+                    shutil.copyfileobj(exported, sys.stdout)
 
     db_app = typer.Typer(help="Inspect the event store.", no_args_is_help=True)
     app.add_typer(db_app, name="db")
