@@ -1,0 +1,30 @@
+"""Fixtures for the coder tests: one spaCy pipeline and one coder per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bilat.coding import Coder
+
+
+@pytest.fixture(scope="session")
+def nlp() -> object:
+    """spaCy's pipeline (skips when spaCy or the model is absent)."""
+    pytest.importorskip("spacy")
+    from bilat.coding import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def coder(nlp: object) -> Coder:
+    """A coder with bilat's dictionaries that returns every modality."""
+    return Coder(nlp=nlp, modalities=None)
+
+
+@pytest.fixture(scope="session")
+def validate_dir(shared: Path) -> Path:
+    """UD-PETRARCH's validation folder (records and their dictionaries)."""
+    return shared / "data" / "eventcoding" / "universalpetrarch_dev_validate"
