@@ -29,6 +29,7 @@ __all__ = [
     "ClaimData",
     "ClaimResult",
     "cluster_bootstrap",
+    "percentile_interval",
     "ratio_bootstrap",
 ]
 
@@ -248,6 +249,13 @@ class Claim:
         )
 
 
+def percentile_interval(draws: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` percentile interval of bootstrap ``draws``."""
+    tail = (1 - level) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail])
+    return float(low), float(high)
+
+
 def cluster_bootstrap(
     frame: pd.DataFrame,
     cluster: str,
@@ -282,9 +290,7 @@ def cluster_bootstrap(
     draws = draws[np.isfinite(draws)]
     if draws.size == 0:
         return value, (float("nan"), float("nan")), draws
-    tail = (1 - level) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail])
-    return value, (float(low), float(high)), draws
+    return value, percentile_interval(draws, level), draws
 
 
 def ratio_bootstrap(
@@ -318,6 +324,4 @@ def ratio_bootstrap(
     with np.errstate(invalid="ignore", divide="ignore"):
         draws = num[idx].sum(axis=1) / d
     draws = draws[np.isfinite(draws)]
-    tail = (1 - level) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail])
-    return value, (float(low), float(high))
+    return value, percentile_interval(draws, level)

@@ -30,6 +30,7 @@ from bilat.claims.base import (
     Claim,
     ClaimData,
     ClaimResult,
+    percentile_interval,
     ratio_bootstrap,
 )
 from bilat.measure.series import COERCION_PREFIXES
@@ -245,8 +246,7 @@ class AidUnderMilitaryRule(Claim):
         with np.errstate(divide="ignore", invalid="ignore"):
             draws = m_draw / c_draw
         draws = draws[np.isfinite(draws)]
-        tail = (1 - self.level) / 2
-        low, high = (float(q) for q in np.quantile(draws, [tail, 1 - tail]))
+        low, high = percentile_interval(draws, self.level)
         return {
             "value": value,
             "interval": [low, high],
@@ -786,8 +786,7 @@ class ConditionalAidResisted(Claim):
         ia = rng.integers(0, len(hit_after), (self.n_boot, len(hit_after)))
         ib = rng.integers(0, len(hit_before), (self.n_boot, len(hit_before)))
         draws = hit_after[ia].mean(1) - hit_before[ib].mean(1)
-        tail = (1 - self.level) / 2
-        low, high = (float(q) for q in np.quantile(draws, [tail, 1 - tail]))
+        low, high = percentile_interval(draws, self.level)
         resisting = after[
             _event_text(after).str.contains(_KLB_RESISTED).to_numpy()
             & _penta(after).isin(CONFLICTUAL).to_numpy()
@@ -876,8 +875,7 @@ class NonSecurityShortLived(Claim):
         draws = non[rng.integers(0, len(non), (self.n_boot, len(non)))].mean(1) / sec[
             rng.integers(0, len(sec), (self.n_boot, len(sec)))
         ].mean(1)
-        tail = (1 - self.level) / 2
-        low, high = (float(q) for q in np.quantile(draws, [tail, 1 - tail]))
+        low, high = percentile_interval(draws, self.level)
         verdict = NOT_SUPPORTED if value >= 1 else SUPPORTED if high < 1 else MIXED
         return self.result(
             statistic=statistic,
@@ -1000,8 +998,7 @@ class OtherPatrons(Claim):
         value = float(hits.mean() / chance) if chance > 0 else float("nan")
         rng = np.random.default_rng(self.seed)
         draws = hits[rng.integers(0, len(hits), (self.n_boot, len(hits)))].mean(1) / chance
-        tail = (1 - self.level) / 2
-        low, high = (float(q) for q in np.quantile(draws, [tail, 1 - tail]))
+        low, high = percentile_interval(draws, self.level)
         return self.result(
             statistic=statistic,
             value=value,
