@@ -16,9 +16,12 @@ from bilat.cli._common import console_err
 from bilat.errors import BilatError
 
 COMMAND_MODULES = (
+    "code",
     "ontology",
     "events",
     "bench",
+    "record",
+    "measure",
 )
 
 app = typer.Typer(
