@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bench",
     "record",
     "measure",
+    "sim",
 )
 
 app = typer.Typer(

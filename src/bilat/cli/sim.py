@@ -1,0 +1,261 @@
+"""The strategic model's commands: ``calibrate``, ``simulate``, ``compare``, ``sensitivity``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from bilat.cli._common import JsonOption, console, print_json
+
+CaseOption = typer.Option("us-pakistan", "--case", help="The case (us-pakistan).")
+SeedOption = typer.Option(0, "--seed", help="Seed: the same seed gives the same result.")
+SchedulerOption = typer.Option(
+    None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: run here."
+)
+
+
+def _posterior(case: str, budget: int, seed: int, scheduler: str | None, prior: bool) -> Any:
+    from bilat import sim
+
+    if prior:
+        return None
+    return sim.calibrate(case=case, budget=budget, seed=seed, check=False, scheduler=scheduler)
+
+
+def _outcome_table(rows: list[dict[Any, Any]], title: str, paired: bool) -> Table:
+    table = Table(title=title)
+    table.add_column("policy")
+    table.add_column("outcome")
+    table.add_column("mean [90%]")
+    if paired:
+        table.add_column("diff [90%]")
+        table.add_column("P(better)")
+    for r in rows:
+        cells = [r["policy"], r["outcome"], f"{r['mean']:.2f} [{r['lo']:.2f}, {r['hi']:.2f}]"]
+        if paired:
+            p = r.get("p_better")
+            cells.append(f"{r['diff']:+.2f} [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]")
+            cells.append("-" if p is None or p != p else f"{p:.2f}")
+        table.add_row(*cells)
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the model's commands."""
+
+    @app.command("calibrate")
+    def calibrate_command(
+        case: str = CaseOption,
+        budget: int = typer.Option(
+            20_000, "--budget", help="Simulations for the fit (ABC-SMC, 4 populations)."
+        ),
+        seed: int = SeedOption,
+        until: int = typer.Option(
+            2013, "--until", help="Last year fitted; later years are held out."
+        ),
+        check: bool = typer.Option(
+            True, "--check/--no-check", help="Run the SBC and out-of-sample checks."
+        ),
+        scheduler: str | None = SchedulerOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Fit the model to the record by ABC-SMC and report what the data identify."""
+        from bilat import sim
+
+        result = sim.calibrate(
+            case=case, budget=budget, seed=seed, until=until, check=check, scheduler=scheduler
+        )
+        if as_json:
+            print_json(result.to_dict())
+            return
+        table = Table(title=f"{case}: posterior vs prior (fit through {result.until})")
+        for col in ("parameter", "prior 90%", "posterior median [90%]", "width ratio", "verdict"):
+            table.add_column(col)
+        for r in result.identification:
+            table.add_row(
+                r["parameter"],
+                f"[{r['prior_90'][0]:.2f}, {r['prior_90'][1]:.2f}]",
+                f"{r['posterior_median']:.2f} [{r['posterior_90'][0]:.2f}, "
+                f"{r['posterior_90'][1]:.2f}]",
+                f"{r['width_ratio']:.2f}",
+                r["verdict"],
+            )
+        console.print(table)
+        t = result.timings
+        console.print(
+            f"tolerance {result.epsilons[0]:.2f} -> {result.epsilons[-1]:.2f}; "
+            f"ESS {result.ess[-1]:.0f}; simulations {t['simulate_seconds']:.1f}s of "
+            f"{t['total_seconds']:.1f}s (calibration overhead {100 * t['overhead']:.0f}%)",
+            highlight=False,
+        )
+        if result.holdout and result.holdout.get("model_rmse") is not None:
+            h = result.holdout
+            console.print(
+                f"out of sample ({h['test_years'][0]}-{h['test_years'][-1]}): model RMSE "
+                f"{h['model_rmse']:.3f}, VAR null RMSE {h['var_rmse']:.3f}",
+                highlight=False,
+            )
+        if result.sbc:
+            s = result.sbc
+            console.print(
+                f"recovery of known parameters ({s['truths']} synthetic truths): 90% coverage "
+                f"{s['coverage_90']:.2f}; posterior error / prior error {s['error_ratio']:.2f}",
+                highlight=False,
+            )
+        for note in result.notes:
+            console.print(f"note: {note}", style="dim", highlight=False)
+
+    @app.command("simulate")
+    def simulate_command(
+        case: str = CaseOption,
+        policy: str = typer.Option(
+            ..., "--policy", help="A built-in policy or a .toml/.yaml policy file."
+        ),
+        runs: int = typer.Option(20, "--runs", help="Runs per posterior draw."),
+        years: int = typer.Option(20, "--years", help="Years after the record."),
+        draws: int = typer.Option(50, "--draws", help="Posterior draws."),
+        budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
+        seed: int = SeedOption,
+        prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
+        scheduler: str | None = SchedulerOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Posterior-predictive outcomes of one policy."""
+        from bilat import sim
+
+        chosen = sim.get_policy(policy)
+        posterior = _posterior(case, budget, seed, scheduler, prior)
+        table = sim.simulate(
+            chosen,
+            posterior,
+            runs=runs,
+            years=years,
+            seed=seed,
+            draws=draws,
+            case=case,
+            scheduler=scheduler,
+        )
+        rows = table.to_dict(orient="records")
+        if as_json:
+            print_json(
+                {
+                    "policy": chosen.describe(),
+                    "runs": runs,
+                    "years": years,
+                    "draws": draws,
+                    "seed": seed,
+                    "rows": rows,
+                }
+            )
+            return
+        console.print(_outcome_table(rows, f"{chosen.name}: {chosen.label}", paired=False))
+
+    @app.command("compare")
+    def compare_command(
+        case: str = CaseOption,
+        policies: str = typer.Option(
+            ",".join(("security-only", "conditional", "broadened", "disengagement")),
+            "--policies",
+            help="Comma-separated policies (built-in names or policy files).",
+        ),
+        runs: int = typer.Option(20, "--runs", help="Paired runs per posterior draw."),
+        years: int = typer.Option(20, "--years", help="Years after the record."),
+        draws: int = typer.Option(100, "--draws", help="Posterior draws."),
+        budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
+        seed: int = SeedOption,
+        prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
+        scheduler: str | None = SchedulerOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Compare policies (paired by common random numbers) and answer the article's question."""
+        from bilat import sim
+
+        names = [p.strip() for p in policies.split(",") if p.strip()]
+        posterior = _posterior(case, budget, seed, scheduler, prior)
+        result = sim.compare(
+            names,
+            posterior,
+            runs=runs,
+            years=years,
+            seed=seed,
+            draws=draws,
+            case=case,
+            scheduler=scheduler,
+        )
+        names_in = set(result.per_draw)
+        verdict = (
+            sim.answer(result, None, posterior, seed=seed)
+            if {sim.PROPOSAL, sim.BASELINE} <= names_in
+            else None
+        )
+        if as_json:
+            print_json(
+                {
+                    "comparison": result.to_dict(),
+                    "answer": None if verdict is None else verdict.to_dict(),
+                }
+            )
+            return
+        console.print(
+            _outcome_table(
+                result.table.to_dict(orient="records"),
+                f"{case}: policies vs {result.baseline}, {years} years after the record",
+                paired=True,
+            )
+        )
+        if verdict is not None:
+            console.print(f"\n[bold]{verdict.question}[/]")
+            console.print(verdict.statement, highlight=False)
+            for caveat in verdict.caveats:
+                console.print(f"caveat: {caveat}", style="dim", highlight=False)
+
+    @app.command("sensitivity")
+    def sensitivity_command(
+        case: str = CaseOption,
+        samples: int = typer.Option(64, "--samples", help="SALib base sample (a power of 2)."),
+        runs: int = typer.Option(16, "--runs", help="Paired runs per parameter set."),
+        years: int = typer.Option(20, "--years", help="Years after the record."),
+        method: str = typer.Option("sobol", "--method", help="sobol or morris."),
+        ranges: str = typer.Option("prior", "--ranges", help="prior or posterior 90% ranges."),
+        budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
+        seed: int = SeedOption,
+        scheduler: str | None = SchedulerOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Which parameters decide whether broadening beats security-only (Sobol or Morris)."""
+        from bilat import sim
+
+        posterior = _posterior(case, budget, seed, scheduler, ranges == "prior")
+        result = sim.sensitivity(
+            posterior,
+            samples=samples,
+            runs=runs,
+            years=years,
+            seed=seed,
+            method=method,
+            ranges=ranges,
+            case=case,
+            scheduler=scheduler,
+        )
+        if as_json:
+            print_json(result.to_dict())
+            return
+        index = "ST" if method == "sobol" else "mu_star"
+        table = Table(title=f"sensitivity of broadened minus security-only ({method}, {index})")
+        table.add_column("parameter")
+        outcomes = list(dict.fromkeys(result.table["outcome"]))
+        for o in outcomes:
+            table.add_column(o)
+        for name in dict.fromkeys(result.table["parameter"]):
+            cells = [name]
+            for o in outcomes:
+                row = result.table[(result.table.parameter == name) & (result.table.outcome == o)]
+                flag = " *" if bool(row["flips"].iloc[0]) else ""
+                cells.append(f"{float(row[index].iloc[0]):.2f}{flag}")
+            table.add_row(*cells)
+        console.print(table)
+        console.print("* the sign of the difference flips across this parameter's range")
+        for c in result.conditions or ["no parameter flips the sign within the ranges explored"]:
+            console.print(c, highlight=False)

@@ -1,0 +1,240 @@
+"""Build the US-Pakistan calibration history from :mod:`bilat.record`.
+
+Inputs (the historical schedule), in constant 2020 $ billion where money:
+
+* **total aid**: Greenbook economic programmes 1948-1977 (the record's
+  ``aid_greenbook``; units undocumented by the source, military lines absent),
+  USAID Foreign Aid Explorer obligations 1978-2017 (``aid_obligations``,
+  constant 2020 dollars). After 2017 the record has no figure: the schedule
+  carries half the 2017 total forward (the economic half, security assistance
+  having been suspended in 2018) — an imputation, flagged in the notes.
+* **split**: the record gives no military/economic split for most years, so
+  the schedule splits total aid evenly (bilat's assumption).
+* **reimbursements**: Coalition Support Funds FY2002-08 (``aid_crs``);
+  FY2009-13 the CRS totals less the obligations, floored at zero (derived).
+* **sanctions** and the **US regime**: a broad programme ``in force`` in the
+  record's ``sanctions`` series (the arms embargo, Symington, Pressler, Glenn,
+  section 508, the 2018 suspension; the narrow missile-entity sanctions do not
+  count) means *sanctioned*; else coded conditions mean *conditional*; else
+  total aid of at least $0.5 billion means *engaged*, less *disengaged*.
+* **civilian control**: 0.15 under military rulers; under civilian rulers
+  0.35 + 0.03 x max(Polity2, 0) (0.5 without a score) — civilian governments
+  never fully controlled security policy (the seed article).
+* **assurances**: 0.3 while SEATO or CENTO bound both, 0.1 for major non-NATO
+  ally status (the record's ``alliance``).
+* conditions, pledges, democracy support and salience: ``bilat/sim/data``.
+
+Observables (targets): from the record's events, per year, the share of
+Pakistan->US events that are cooperative (CAMEO roots 03-09) among those that
+are cooperative or conflictual (roots 03-20), and the share of US->Pakistan
+events that are threats or coercion (:data:`bilat.measure.COERCION_PREFIXES`
+without the sanctions and aid cuts of 16x, which the regime already counts);
+and the regime above.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bilat.errors import DataMissingError
+from bilat.sim.history import History, _coded_series, regime_code
+from bilat.sim.instruments import Instruments
+
+__all__ = ["BROAD_SANCTIONS", "THREAT_PREFIXES", "history_from_record"]
+
+F64 = npt.NDArray[np.float64]
+
+BROAD_SANCTIONS = (
+    "arms_embargo",
+    "symington",
+    "pressler",
+    "glenn",
+    "section_508",
+    "security_assistance_2018",
+)
+THREAT_PREFIXES = ("13", "17")
+FIRST, LAST = 1950, 2025
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _frame_rows(frame: Any) -> list[dict[str, str]]:
+    return [{str(k): _text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    """One annual series of :mod:`bilat.record`, as rows of text."""
+    try:
+        from bilat import record
+    except ImportError as err:  # pragma: no cover - the record ships with bilat
+        raise DataMissingError("the model needs bilat.record, which is missing") from err
+    try:
+        frame = record.series(name)
+    except Exception as err:  # the record's own error for a missing series
+        raise DataMissingError(f"the record series {name!r} is missing: {err}") from err
+    return _frame_rows(frame)
+
+
+def _by_year(rows: list[dict[str, str]], column: str, scale: float = 1.0) -> dict[int, float]:
+    out = {}
+    for row in rows:
+        text = (row.get(column) or "").strip()
+        if text:
+            out[int(row["year"])] = float(text) * scale
+    return out
+
+
+def _events() -> list[dict[str, str]]:
+    from bilat import record
+
+    return _frame_rows(record.events())
+
+
+def _coercion_prefixes() -> tuple[str, ...]:
+    """Threats and coercion among :data:`bilat.measure.COERCION_PREFIXES` (sanctions excluded).
+
+    Sanctions and aid cuts (CAMEO 162, 163) are the model's *regime*, compared
+    separately; counting them here too would count them twice.
+    """
+    try:
+        from bilat.measure import COERCION_PREFIXES
+    except ImportError:  # pragma: no cover - measure ships with bilat
+        return THREAT_PREFIXES
+    return tuple(p for p in COERCION_PREFIXES if not p.startswith("16"))
+
+
+def _targets(years: npt.NDArray[np.int64]) -> dict[str, F64]:
+    prefixes = _coercion_prefixes()
+    index = {int(y): i for i, y in enumerate(years)}
+    coop = np.zeros(len(years))
+    conf = np.zeros(len(years))
+    us_all = np.zeros(len(years))
+    us_coerce = np.zeros(len(years))
+    for event in _events():
+        if event.get("modality", "asserted") not in ("asserted", "reported", ""):
+            continue
+        year = int(str(event["date"])[:4])
+        if year not in index:
+            continue
+        i = index[year]
+        code = str(event["cameo"]).strip()
+        root = int(code[:2]) if code[:2].isdigit() else 0
+        a, r = event["actor_country"], event["recipient_country"]
+        if a == "PAK" and r == "USA":
+            coop[i] += 3 <= root <= 9
+            conf[i] += root >= 10
+        elif a == "USA" and r == "PAK":
+            us_all[i] += 1
+            us_coerce[i] += code.startswith(prefixes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cooperation = np.where(coop + conf > 0, coop / (coop + conf), np.nan)
+        coercion = np.where(us_all > 0, us_coerce / us_all, np.nan)
+    return {"cooperation": cooperation, "coercion": coercion}
+
+
+def history_from_record() -> History:
+    """The US-Pakistan history, 1950-2025 (see the module docstring for every choice)."""
+    years = np.arange(FIRST, LAST + 1)
+    notes: list[str] = []
+    greenbook = _by_year(_rows("aid_greenbook"), "economic_usd", 1e-9)
+    obligations_rows = _rows("aid_obligations")
+    obligations = _by_year(obligations_rows, "obligations_constant_2020_usd", 1e-9)
+    obligations_current = _by_year(obligations_rows, "obligations_current_usd", 1e-9)
+    crs = _rows("aid_crs")
+    csf = _by_year(crs, "csf_constant_2020_usd_millions", 1e-3)
+    crs_total = _by_year(crs, "total_current_usd_billions")
+    cpi = _by_year(_rows("cpi_u"), "cpi_u")
+    sanctions_rows = {int(r["year"]): r for r in _rows("sanctions")}
+    regime_rows = {int(r["year"]): r for r in _rows("regime")}
+    alliance_rows = {int(r["year"]): r for r in _rows("alliance")}
+    coded = _coded_series(years)
+
+    last_obligation = max(obligations)
+    total = np.zeros(len(years))
+    ct = np.zeros(len(years))
+    for i, year in enumerate(years.tolist()):
+        y = int(year)
+        if y in obligations:
+            total[i] = obligations[y]
+        elif y < min(obligations):
+            total[i] = greenbook.get(y, 0.0)
+        else:
+            total[i] = 0.5 * obligations[last_obligation]
+        if y in csf:
+            ct[i] = csf[y]
+        elif y in crs_total and y in obligations_current and y in cpi and 2020 in cpi:
+            ct[i] = max(crs_total[y] - obligations_current[y], 0.0) * cpi[2020] / cpi[y]
+    notes.append(
+        f"aid after {last_obligation} is not in the record: half the {last_obligation} total is "
+        "carried forward (imputed)"
+    )
+    notes.append("aid before 1978 counts Greenbook economic programmes only (no military series)")
+    notes.append(
+        "the record has no military/economic split: total aid is split evenly (assumption)"
+    )
+    notes.append(
+        "reimbursements FY2009-13 are CRS totals less obligations, floored at zero (derived)"
+    )
+
+    schedule = []
+    regime = np.zeros(len(years))
+    for i, year in enumerate(years.tolist()):
+        y = int(year)
+        srow = sanctions_rows.get(y, {})
+        states = [(srow.get(k) or "").strip() for k in BROAD_SANCTIONS]
+        in_force = any(s == "in force" for s in states)
+        eased = any(s == "eased" for s in states)
+        sanction = 1.0 if in_force else (0.5 * eased)
+        rrow = regime_rows.get(y, {})
+        if rrow.get("ruler_type") == "military":
+            civilian = 0.15
+        else:
+            polity = (rrow.get("polity2") or "").strip()
+            civilian = 0.35 + 0.03 * max(float(polity), 0.0) if polity else 0.5
+        arow = alliance_rows.get(y, {})
+        pact = any((arow.get(k) or "0").strip() in ("1", "True") for k in ("seato", "cento"))
+        mnna = (arow.get("mnna") or "0").strip() in ("1", "True")
+        assurances = 0.3 if pact else (0.1 if mnna else 0.0)
+        conditions = float(coded["conditions"][i])
+        regime[i] = regime_code(in_force, conditions >= 0.5, total[i] >= 0.5)
+        schedule.append(
+            Instruments(
+                military_aid=float(0.5 * total[i]),
+                ct_reimbursement=float(ct[i]),
+                economic_aid=float(0.5 * total[i]),
+                sanctions=sanction,
+                conditions=conditions,
+                assurances=assurances,
+                democracy_support=float(coded["democracy_support"][i]),
+                commitment=float(coded["commitment"][i]),
+                regime=int(regime[i]),
+                civilian=civilian,
+                salience=float(coded["salience"][i]),
+            )
+        )
+    targets: dict[str, Any] = _targets(years)
+    targets["regime"] = regime
+    sources = {
+        "aid": "bilat.record series aid_greenbook, aid_obligations, aid_crs, cpi_u",
+        "sanctions, regime": "bilat.record series sanctions, regime, alliance",
+        "salience, conditions, pledges": "bilat/sim/data/salience.csv, instruments.csv",
+        "targets": "bilat.record events (Pakistan->US cooperation share, US->Pakistan "
+        "coercion share) and the regime coded from the series",
+    }
+    return History(
+        case="us-pakistan",
+        years=years,
+        schedule=tuple(schedule),
+        targets=targets,
+        sources=sources,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,64 @@
+"""The calibration history built from the record, and the coding tables shipped with the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bilat.errors import UnknownCodeError
+from bilat.sim.history import ERAS, coded_table, load_history, stylised_schedule, synthetic_history
+from bilat.sim.params import Theta
+
+
+def test_us_pakistan_history() -> None:
+    h = load_history("us-pakistan")
+    assert h.years[0] == 1950
+    assert h.years[-1] == 2025
+    assert np.all(np.diff(h.years) == 1)
+    assert len(h.schedule) == len(h.years)
+    for name in ("cooperation", "coercion", "regime"):
+        assert h.targets[name].shape == h.years.shape
+    assert np.isfinite(h.targets["regime"]).all()
+    assert np.nanmin(h.targets["cooperation"]) >= 0
+    assert np.nanmax(h.targets["cooperation"]) <= 1
+    assert h.sources
+    assert h.notes
+    # the 1990s sanctions and the post-2001 surge are in the schedule
+    y = {int(year): i for i, year in enumerate(h.years)}
+    assert h.targets["regime"][y[1995]] == 2
+    assert h.targets["regime"][y[2005]] == 0
+    assert h.schedule[y[2005]].ct_reimbursement > 0.5
+    aid = h.aid()
+    assert aid["military_aid"].shape == h.years.shape
+
+
+def test_unknown_case() -> None:
+    with pytest.raises(UnknownCodeError, match="us-pakistan"):
+        load_history("us-india")
+
+
+@pytest.mark.parametrize("name", ["salience", "instruments"])
+def test_coding_tables_carry_sources(name: str) -> None:
+    rows = coded_table(name)
+    assert rows
+    for row in rows:
+        assert row["source"].strip(), row
+        assert row["basis"].strip(), row
+        assert int(row["start"]) <= int(row["end"])
+
+
+def test_eras_cover_the_record() -> None:
+    starts = [a for _, a, _ in ERAS]
+    ends = [b for _, _, b in ERAS]
+    assert starts == sorted(starts)
+    assert all(b + 1 == a for a, b in zip(starts[1:], ends[:-1], strict=True))
+
+
+def test_synthetic_history_has_known_truth() -> None:
+    theta = Theta(precision=3.0)
+    h = synthetic_history(theta, seed=4)
+    assert h.truth is theta
+    years, schedule = stylised_schedule()
+    assert len(h.schedule) == len(schedule) == len(years)
+    again = synthetic_history(theta, seed=4)
+    np.testing.assert_array_equal(h.targets["cooperation"], again.targets["cooperation"])
