@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "record",
     "measure",
     "sim",
+    "ingest",
 )
 
 app = typer.Typer(

@@ -262,12 +262,12 @@ class EventStore:
 
     def add_batch(
         self,
-        events: pa.Table | pd.DataFrame,
+        events: pa.Table | pd.DataFrame | duckdb.DuckDBPyRelation,
         *,
         file: str,
         sha256: str,
         read: int | None = None,
-        quarantine: Sequence[QuarantinedRow] = (),
+        quarantine: Sequence[QuarantinedRow] | duckdb.DuckDBPyRelation = (),
         dataset: str | None = None,
     ) -> BatchResult:
         """Store a batch of events that already have the schema's columns.
@@ -277,6 +277,11 @@ class EventStore:
         batch, are counted as duplicates. When a batch with the same ``sha256``
         is stored already, nothing is added and its counts come back with
         ``already_ingested`` set.
+
+        ``events`` and ``quarantine`` may also be DuckDB relations on this
+        store's connection (e.g. staged tables, so that a big file is never held
+        in Python memory); a quarantine relation has the columns ``line, reason,
+        raw, field, value``, and the result's ``quarantine`` list is then empty.
         """
         self._check_writable()
         previous = self.find_batch(sha256)
@@ -285,13 +290,23 @@ class EventStore:
             previous.stored = 0
             previous.duplicates = previous.read - previous.quarantined
             return previous
-        table = self._as_arrow(events)
-        n_events = table.num_rows
-        n_read = n_events + len(quarantine) if read is None else read
-        if n_read != n_events + len(quarantine):
+        table: pa.Table | duckdb.DuckDBPyRelation
+        if isinstance(events, duckdb.DuckDBPyRelation):
+            table = events
+            n_events = _relation_count(events)
+        else:
+            table = self._as_arrow(events)
+            n_events = table.num_rows
+        q_relation = quarantine if isinstance(quarantine, duckdb.DuckDBPyRelation) else None
+        q_rows: list[QuarantinedRow] = (
+            [] if isinstance(quarantine, duckdb.DuckDBPyRelation) else list(quarantine)
+        )
+        n_quarantined = _relation_count(q_relation) if q_relation is not None else len(q_rows)
+        n_read = n_events + n_quarantined if read is None else read
+        if n_read != n_events + n_quarantined:
             raise StoreError(
                 f"{file}: a reader reported {n_read} rows read but gave {n_events} events and "
-                f"{len(quarantine)} quarantined rows; refusing to lose rows"
+                f"{n_quarantined} quarantined rows; refusing to lose rows"
             )
         con = self.con
         con.execute("BEGIN TRANSACTION")
@@ -300,12 +315,22 @@ class EventStore:
             assert row is not None
             batch_id = int(row[0])
             con.register("_staged", table)
+            # the window that keeps one row per id is costly on big batches: only when needed
+            repeated = _first(
+                con.execute(
+                    "SELECT count(*) FROM (SELECT id FROM _staged GROUP BY id HAVING count(*) > 1)"
+                )
+            )
+            staged = (
+                "(SELECT *, row_number() OVER (PARTITION BY id) AS _n FROM _staged) s "
+                "WHERE _n = 1 AND"
+                if repeated and repeated[0]
+                else "_staged s WHERE"
+            )
             con.execute(
                 f"""INSERT INTO events
-                SELECT {_COLUMNS}, ? AS batch_id FROM (
-                    SELECT *, row_number() OVER (PARTITION BY id) AS _n FROM _staged
-                ) s
-                WHERE _n = 1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
+                SELECT {_COLUMNS}, ? AS batch_id FROM {staged}
+                NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
                 [batch_id],
             )
             counted = _first(
@@ -313,12 +338,20 @@ class EventStore:
             )
             stored = int(counted[0]) if counted else 0
             con.unregister("_staged")
-            if quarantine:
+            if q_relation is not None:
+                con.register("_staged_q", q_relation)
+                con.execute(
+                    "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
+                    "left(raw, 10000) FROM _staged_q",
+                    [batch_id, file],
+                )
+                con.unregister("_staged_q")
+            elif q_rows:
                 con.executemany(
                     "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
                         [batch_id, file, q.line, q.reason, q.field, q.value, q.raw[:10_000]]
-                        for q in quarantine
+                        for q in q_rows
                     ],
                 )
             result = BatchResult(
@@ -327,9 +360,9 @@ class EventStore:
                 read=n_read,
                 stored=stored,
                 duplicates=n_events - stored,
-                quarantined=len(quarantine),
+                quarantined=n_quarantined,
                 batch_id=batch_id,
-                quarantine=list(quarantine),
+                quarantine=q_rows,
             )
             self._finish_batch(result, dataset)
         except BaseException:
@@ -552,6 +585,10 @@ def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
     """The first row of a result, fetching all of it (DuckDB wants results finished)."""
     rows = result.fetchall()
     return rows[0] if rows else None
+
+
+def _relation_count(relation: duckdb.DuckDBPyRelation) -> int:
+    return int(relation.shape[0])
 
 
 def _as_date(value: dt.date | str, name: str) -> dt.date:

@@ -1,0 +1,298 @@
+"""Input files as the readers see them: plain, gzip, zip members and directories.
+
+A :class:`Source` is one stream of bytes to ingest (a file, a gzip file
+decompressed, or one member of a zip archive). Compression is recognised by
+content (magic bytes), never by file name. :func:`iter_blocks` reads a stream
+in blocks of whole lines with their line numbers, hashing what it reads, and
+cuts overlong lines so that memory stays bounded whatever the input.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from bilat.errors import FormatError, InputError
+
+__all__ = [
+    "BLOCK_SIZE",
+    "MAX_LINE",
+    "Block",
+    "Source",
+    "decode_line",
+    "expand",
+    "file_size",
+    "iter_blocks",
+]
+
+BLOCK_SIZE = 1 << 24
+"""Bytes read at a time (16 MiB); blocks are cut at the last newline."""
+
+MAX_LINE = 1 << 24
+"""Longest line kept (16 MiB); a longer line is quarantined, never held whole."""
+
+_GZIP = b"\x1f\x8b"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _magic(path: Path, size: int = 4) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One stream of bytes to ingest.
+
+    Parameters
+    ----------
+    path:
+        The file on disk.
+    member:
+        The member of a zip archive, or None for the file itself.
+    """
+
+    path: Path
+    member: str | None = None
+    walked: bool = False
+    """Found by walking a directory (files of no known format there are skipped)."""
+
+    @property
+    def name(self) -> str:
+        """The name shown to users and stored with the batch: ``file`` or ``archive!member``."""
+        return str(self.path) if self.member is None else f"{self.path}!{self.member}"
+
+    def open(self) -> IO[bytes]:
+        """Open the decompressed stream (gzip recognised by its magic bytes)."""
+        owned: list[IO[bytes] | zipfile.ZipFile] = []
+        try:
+            if self.member is None:
+                raw: IO[bytes] = self.path.open("rb")
+                owned.append(raw)
+            else:
+                archive = zipfile.ZipFile(self.path)
+                owned.append(archive)
+                raw = archive.open(self.member)
+                owned.append(raw)
+            raw, head = _peek(raw, 2)
+            if head == _GZIP:
+                unzipped: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+                owned.append(unzipped)
+                raw = unzipped
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
+            for item in reversed(owned):
+                item.close()
+            raise FormatError(f"cannot open: {err}", file=self.name) from err
+        return _Guarded(raw, self.name, owned)  # type: ignore[return-value]
+
+
+def _peek(handle: IO[bytes], size: int) -> tuple[IO[bytes], bytes]:
+    """Read the first ``size`` bytes without consuming them; returns the stream to use."""
+    if handle.seekable():
+        pos = handle.tell()
+        data = handle.read(size)
+        handle.seek(pos)
+        return handle, data
+    buffered: IO[bytes] = io.BufferedReader(handle)  # type: ignore[type-var]
+    return buffered, buffered.peek(size)[:size]  # type: ignore[attr-defined]
+
+
+class _Guarded(io.RawIOBase):
+    """A stream that turns decompression errors into :class:`FormatError`."""
+
+    def __init__(
+        self, inner: IO[bytes], name: str, owned: list[IO[bytes] | zipfile.ZipFile]
+    ) -> None:
+        super().__init__()
+        self._inner = inner
+        self._name = name
+        self._owned = owned
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return self._inner.read(-1 if size is None else size)
+        except EOFError as err:
+            raise FormatError(
+                "the compressed stream is truncated (it ends before its end marker); "
+                "nothing from it was stored",
+                file=self._name,
+            ) from err
+        except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as err:
+            raise FormatError(
+                f"the compressed stream is corrupt ({err}); nothing from it was stored",
+                file=self._name,
+            ) from err
+
+    def close(self) -> None:
+        for item in reversed(self._owned):
+            item.close()
+        self._owned = []
+        super().close()
+
+
+def expand(paths: Sequence[str | Path]) -> list[Source]:
+    """Turn files, zip archives and directories into the sources they hold, in order.
+
+    Directories are walked recursively in sorted order, skipping hidden
+    entries; zip archives yield one source per member.
+
+    Raises
+    ------
+    InputError
+        When a path does not exist.
+    FormatError
+        When a zip archive is truncated or corrupt.
+    """
+    sources: list[Source] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            for file in files:
+                sources.extend(_expand_file(file, walked=True))
+        elif path.is_file():
+            sources.extend(_expand_file(path))
+        else:
+            raise InputError("no such file or directory", file=path)
+    return sources
+
+
+def _expand_file(path: Path, walked: bool = False) -> list[Source]:
+    head = _magic(path)
+    if head not in _ZIP:
+        return [Source(path, walked=walked)]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(info.filename for info in archive.infolist() if not info.is_dir())
+    except (zipfile.BadZipFile, OSError) as err:
+        raise FormatError(
+            f"a zip archive that is truncated or corrupt ({err}); nothing from it was stored",
+            file=path,
+        ) from err
+    return [Source(path, name, walked) for name in names]
+
+
+@dataclass
+class Block:
+    """Whole lines of a stream.
+
+    ``data`` holds lines ``first_line`` .. ``first_line + n_lines - 1`` (1-based),
+    each ended by ``\\n`` except perhaps the last line of the stream.
+    """
+
+    first_line: int
+    data: bytes
+    n_lines: int
+
+    def lines(self) -> list[bytes]:
+        """The block's lines, without their line ends (``\\r\\n`` or ``\\n``)."""
+        parts = self.data.split(b"\n")
+        if parts and parts[-1] == b"":
+            parts.pop()
+        return [p[:-1] if p.endswith(b"\r") else p for p in parts]
+
+
+def iter_blocks(
+    stream: IO[bytes],
+    digest: hashlib._Hash | None = None,
+    *,
+    block_size: int = BLOCK_SIZE,
+    max_line: int = MAX_LINE,
+    on_overlong: Callable[[int, bytes], None] | None = None,
+) -> Iterator[Block]:
+    """Yield blocks of whole lines from ``stream``, updating ``digest`` with every byte.
+
+    A line longer than ``max_line`` bytes is not kept: ``on_overlong(line, head)``
+    gets its number and first bytes, and the line still counts in the numbering.
+    """
+    line = 1
+    pending = b""
+    skipping = False  # inside an overlong line, dropping bytes to its end
+    while True:
+        chunk = stream.read(block_size)
+        if digest is not None and chunk:
+            digest.update(chunk)
+        if not chunk:
+            break
+        if skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            chunk = chunk[cut + 1 :]
+            skipping = False
+            line += 1
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > max_line:
+                if on_overlong is not None:
+                    on_overlong(line, data[:1000])
+                pending = b""
+                skipping = True
+            else:
+                pending = data
+            continue
+        body, pending = data[: cut + 1], data[cut + 1 :]
+        n = body.count(b"\n")
+        yield Block(line, body, n)
+        line += n
+        if len(pending) > max_line:
+            if on_overlong is not None:
+                on_overlong(line, pending[:1000])
+            pending = b""
+            skipping = True
+    if skipping:
+        return
+    if pending:
+        yield Block(line, pending, 1)
+
+
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+
+
+def decode_line(raw: bytes) -> tuple[str | None, str]:
+    """Decode one line: UTF-8 when valid, else Windows-1252/Latin-1 when it looks like text.
+
+    Returns ``(text, encoding)``; ``text`` is None for a line holding control
+    bytes such as NUL (binary data), which no text encoding explains.
+    """
+    if len(raw.translate(None, _CONTROL)) != len(raw):
+        return None, "binary"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "latin-1"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def file_size(source: Source) -> int | None:
+    """The size in bytes of the file behind a source (compressed size), if known."""
+    try:
+        return os.path.getsize(source.path)
+    except OSError:
+        return None

@@ -1,0 +1,436 @@
+"""Ingest event files into an :class:`~bilat.events.EventStore`, losing nothing.
+
+Each file (or zip member) becomes one batch of the store, written in one
+transaction: its rows are read in blocks, normalised inside DuckDB and staged
+in temporary tables (bounded memory whatever the file's size), and only a
+file read to its end is stored. For every file, rows read = stored +
+duplicates + quarantined, each quarantined row named with its file, line and
+reason; a file whose content was ingested before adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol, TypeVar
+
+import duckdb
+
+from bilat.errors import FormatError, InputError
+from bilat.events.store import BatchResult, EventStore, QuarantinedRow
+from bilat.ingest import gdelt, icews, native, plover
+from bilat.ingest._normalise import Check, RawBlock, Stager
+from bilat.ingest._source import Source, expand
+from bilat.ingest.detect import FORMATS, detect_format, read_head, sniff
+
+__all__ = [
+    "MEMORY_LIMIT",
+    "FileResult",
+    "IngestReport",
+    "Reader",
+    "ingest",
+    "ingest_source",
+    "memory_limit",
+    "prefetch",
+    "reader_for",
+    "resolve_format",
+    "stage_source",
+]
+
+
+T = TypeVar("T")
+
+
+class _ReadRaw(Protocol):
+    def __call__(
+        self,
+        stream: IO[bytes],
+        *,
+        head: bytes,
+        digest: Any = None,
+        quarantine: list[QuarantinedRow] | None = None,
+    ) -> Iterator[RawBlock]: ...
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A format's reader: raw blocks from a stream, and the SQL that normalises them."""
+
+    name: str
+    read_raw: _ReadRaw
+    sql: str
+    checks: dict[str, Check]
+    final: bool = False
+
+
+def reader_for(fmt: str, head: bytes) -> Reader:
+    """The reader of format ``fmt`` for a stream starting with ``head``.
+
+    Raises
+    ------
+    InputError
+        For an unknown format name, listing the valid ones.
+    """
+    if fmt == "gdelt":
+        return Reader("gdelt", gdelt.read_raw, gdelt.SQL, gdelt.CHECKS)
+    if fmt == "icews":
+        return Reader("icews", icews.read_raw, icews.SQL, icews.CHECKS)
+    if fmt == "plover":
+        stripped = head.lstrip(b"\xef\xbb\xbf").lstrip()
+        if stripped[:1] in (b"[", b"{"):
+            return Reader("plover", plover.read_json_raw, plover.SQL, plover.CHECKS)
+        return Reader("plover", plover.read_polecat_raw, plover.POLECAT_SQL, plover.CHECKS)
+    if fmt == "bilat":
+        return Reader("bilat", native.read_raw, native.SQL, native.CHECKS, final=True)
+    raise InputError(
+        f"unknown format {fmt!r}; choose auto or one of {', '.join(FORMATS)}",
+        field="format",
+        value=fmt,
+    )
+
+
+@dataclass
+class FileResult:
+    """What ingesting one file did. ``read == stored + duplicates + quarantined``."""
+
+    path: str
+    format: str
+    read: int
+    stored: int
+    duplicates: int
+    quarantined: int
+    sha256: str = ""
+    already_ingested: bool = False
+
+    @classmethod
+    def from_batch(cls, batch: BatchResult, fmt: str) -> FileResult:
+        """The file result of a store batch."""
+        return cls(
+            batch.file,
+            fmt,
+            batch.read,
+            batch.stored,
+            batch.duplicates,
+            batch.quarantined,
+            batch.sha256,
+            batch.already_ingested,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` entry: path, format and the four counts."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+        }
+
+
+@dataclass
+class IngestReport:
+    """Per-file results and their totals."""
+
+    files: list[FileResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Files found in directories that are of no known format (or empty), with why."""
+
+    @property
+    def read(self) -> int:
+        """Rows read in all files."""
+        return sum(f.read for f in self.files)
+
+    @property
+    def stored(self) -> int:
+        """Events newly stored."""
+        return sum(f.stored for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        """Rows whose event was stored already (or repeated)."""
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def quarantined(self) -> int:
+        """Rows quarantined with a reason."""
+        return sum(f.quarantined for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"files": [...], "read": N, "stored": N, "duplicates": N, "quarantined": N}``."""
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+        }
+
+
+def _known(store: EventStore, source: Source) -> BatchResult | None:
+    """A stored batch of this very content, when the file was ingested before (cheap check)."""
+    row = store.con.execute(
+        "SELECT count(*) FROM batches WHERE file = ?", [source.name]
+    ).fetchall()[0]
+    if not row or not row[0]:
+        return None
+    digest = hashlib.sha256()
+    with source.open() as stream:
+        while chunk := stream.read(1 << 24):
+            digest.update(chunk)
+    previous = store.find_batch(digest.hexdigest())
+    if previous is not None:
+        previous.already_ingested = True
+        previous.stored = 0
+        previous.duplicates = previous.read - previous.quarantined
+    return previous
+
+
+def _unrecognised(source: Source) -> str | None:
+    """Why a file found in a directory walk is skipped, or None to read it."""
+    head = read_head(source)
+    if not head.strip():
+        return "empty"
+    if sniff(head) is None:
+        return "not a known event format"
+    return None
+
+
+def resolve_format(source: Source, fmt: str, head: bytes) -> str:
+    """The format to read ``source`` with: ``fmt``, or detected when ``fmt`` is auto."""
+    if fmt == "auto":
+        return detect_format(source, head)
+    if fmt not in FORMATS:
+        raise InputError(
+            f"unknown format {fmt!r}; choose auto or one of {', '.join(FORMATS)}",
+            field="format",
+            value=fmt,
+        )
+    if not head.strip():
+        raise FormatError("the file is empty: there are no rows to ingest", file=source.name)
+    return fmt
+
+
+def stage_source(
+    source: Source, stager_for: Callable[[Reader], Stager], fmt: str = "auto"
+) -> tuple[Stager, str, str]:
+    """Read a whole source into a new stager; returns it, the format and the sha256."""
+    head = read_head(source)
+    fmt = resolve_format(source, fmt, head)
+    reader = reader_for(fmt, head)
+    digest = hashlib.sha256()
+    overlong: list[QuarantinedRow] = []
+    stager = stager_for(reader)
+    try:
+        with source.open() as stream:
+            blocks = reader.read_raw(stream, head=head, digest=digest, quarantine=overlong)
+            for block in prefetch(blocks):
+                stager.add(block)
+        if overlong:
+            stager.add(RawBlock(_empty_like(), str, list(overlong)))
+        stager.finish()
+    except FormatError as err:
+        stager.close()
+        if err.file is None:
+            raise FormatError(err.reason, file=source.name, line=err.line) from err
+        raise
+    except BaseException:
+        stager.close()
+        raise
+    return stager, fmt, digest.hexdigest()
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, at most ``depth`` ahead.
+
+    Reading, decompressing, hashing and parsing the next block (Arrow and
+    zlib release the GIL) overlap with checking and spooling this one in
+    DuckDB; memory stays bounded by ``depth`` blocks. Errors reach the caller.
+    """
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as err:  # handed to the consumer, raised there
+            buffer.put(err)
+
+    worker = threading.Thread(target=produce, daemon=True, name="bilat-ingest-read")
+    worker.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                buffer.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
+
+
+def _empty_like() -> Any:
+    import pyarrow as pa
+
+    return pa.table({"line": pa.array([], pa.int64())})
+
+
+def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileResult:
+    """Ingest one source as one batch of ``store`` (see :func:`ingest`)."""
+    previous = _known(store, source)
+    if previous is not None:
+        head = read_head(source)
+        return FileResult.from_batch(previous, sniff(head) or fmt)
+    with memory_limit(store.con, MEMORY_LIMIT):
+        stager, used, sha = stage_source(
+            source,
+            lambda reader: Stager(
+                store.con, reader.sql, reader.checks, source.name, final=reader.final
+            ),
+            fmt,
+        )
+        try:
+            batch = store.add_batch(
+                stager.events(),
+                file=source.name,
+                sha256=sha,
+                read=stager.read,
+                quarantine=stager.quarantine(),
+                dataset=used,
+            )
+        finally:
+            stager.close()
+    return FileResult.from_batch(batch, used)
+
+
+MEMORY_LIMIT = "512MB"
+"""DuckDB's memory limit while a file is ingested (it spills to disk beyond it)."""
+
+
+@contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Lower DuckDB's memory limit (and silence its progress bar) for a block of work.
+
+    Both settings are restored afterwards.
+    """
+    previous, bar = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('enable_progress_bar')"
+    ).fetchall()[0]
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute("SET enable_progress_bar = false")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")  # exact default; a custom limit is set back below
+        now = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        if now != previous:
+            con.execute(f"SET memory_limit = '{previous}'")
+        con.execute(f"SET enable_progress_bar = {'true' if bar else 'false'}")
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: EventStore,
+    *,
+    format: str = "auto",
+    engine: str = "local",
+    on_file: Callable[[FileResult], None] | None = None,
+    on_sources: Callable[[list[Source]], None] | None = None,
+    parquet_dir: str | Path | None = None,
+    scheduler: str | None = None,
+) -> IngestReport:
+    """Ingest event files, zip archives and directories into ``store``.
+
+    Parameters
+    ----------
+    paths:
+        Files (plain, gzip or zip, recognised by content) and directories
+        (walked recursively in sorted order).
+    store:
+        The event store to write to.
+    format:
+        ``auto`` (recognise each file by its content) or one of
+        :data:`~bilat.ingest.detect.FORMATS`.
+    engine:
+        ``local`` (one file after another, in this process) or ``dask``
+        (files read in parallel on a Dask cluster into a Parquet dataset
+        partitioned by year, which the store then loads; see
+        :func:`bilat.ingest.parallel.ingest_dask`).
+    on_file, on_sources:
+        Callbacks, for a progress display: each file's result; the sources found.
+    parquet_dir, scheduler:
+        For ``engine="dask"``: where the Parquet dataset goes, and the
+        scheduler's address (default: a local cluster).
+
+    Returns
+    -------
+    IngestReport
+        Per-file counts and their totals.
+
+    Raises
+    ------
+    FormatError
+        For a file of no known format (naming the formats tried), an empty file,
+        or a truncated or corrupt gzip or zip file. Files before it stay stored
+        (each is its own batch); nothing of the bad file is stored; re-running
+        skips the files already ingested.
+    """
+    if format != "auto" and format not in FORMATS:
+        raise InputError(
+            f"unknown format {format!r}; choose auto or one of {', '.join(FORMATS)}",
+            field="format",
+            value=format,
+        )
+    sources = expand(list(paths))
+    if on_sources is not None:
+        on_sources(sources)
+    if engine == "dask":
+        from bilat.ingest.parallel import ingest_dask
+
+        return ingest_dask(
+            sources,
+            store,
+            format=format,
+            parquet_dir=parquet_dir,
+            scheduler=scheduler,
+            on_file=on_file,
+        )
+    if engine != "local":
+        raise InputError(
+            f"unknown engine {engine!r}; choose local or dask", field="engine", value=engine
+        )
+    report = IngestReport()
+    for source in sources:
+        if source.walked and format == "auto":
+            why = _unrecognised(source)
+            if why is not None:
+                report.skipped.append((source.name, why))
+                continue
+        result = ingest_source(source, store, format)
+        report.files.append(result)
+        if on_file is not None:
+            on_file(result)
+    return report

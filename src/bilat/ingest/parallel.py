@@ -1,0 +1,204 @@
+"""Parallel ingest with Dask: many files read at once into a Parquet dataset by year.
+
+Each file is read and normalised on a Dask worker (the same readers and SQL
+as the local engine, on a private in-memory DuckDB), and its events are
+written to a Parquet dataset partitioned by year (``year=2019/...``, hive
+style, the interchange format for Dask and Spark). The store then loads each
+file's Parquet parts as one batch, in file order, in this process, so that
+the invariants of the local engine hold unchanged: rows read = stored +
+duplicates + quarantined per file, re-ingesting adds nothing, and events
+repeated across files are stored once. The Parquet dataset keeps every
+file's events as read (cross-file duplicates included).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from bilat.errors import InputError, MissingExtraError
+from bilat.events.schema import EVENT_FIELDS
+from bilat.events.store import EventStore, QuarantinedRow
+from bilat.ingest._normalise import Stager
+from bilat.ingest._source import Source
+from bilat.ingest.core import (
+    MEMORY_LIMIT,
+    FileResult,
+    IngestReport,
+    Reader,
+    _unrecognised,
+    stage_source,
+)
+
+__all__ = ["PartResult", "ingest_dask", "read_to_parquet"]
+
+_COLUMNS = ", ".join(f.name for f in EVENT_FIELDS)
+
+
+@dataclass
+class PartResult:
+    """What a worker did with one source: its Parquet files, counts and quarantine."""
+
+    name: str
+    format: str = ""
+    sha256: str = ""
+    read: int = 0
+    files: list[str] = field(default_factory=list)
+    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    skipped: str | None = None
+    known: bool = False
+
+
+def _sha256(source: Source) -> str:
+    digest = hashlib.sha256()
+    with source.open() as stream:
+        while chunk := stream.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -> PartResult:
+    """Read one source and write its events to the Parquet dataset ``out`` (a worker task).
+
+    Sources whose content hash is in ``known`` (already in the store) are not read.
+    """
+    result = PartResult(source.name)
+    if source.walked and fmt == "auto":
+        result.skipped = _unrecognised(source)
+        if result.skipped is not None:
+            return result
+    sha = _sha256(source)
+    if sha in known:
+        result.sha256, result.known = sha, True
+        return result
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET enable_progress_bar = false")
+    try:
+
+        def make(reader: Reader) -> Stager:
+            return Stager(con, reader.sql, reader.checks, source.name, final=reader.final)
+
+        stager, used, sha = stage_source(source, make, fmt)
+        result.format, result.sha256, result.read = used, sha, stager.read
+        n_events, _ = stager.counts()
+        if n_events:
+            prefix = f"part-{sha[:16]}"
+            target = out.replace("'", "''")
+            con.execute(
+                f"COPY (SELECT *, year(date) AS year FROM ({stager.events_sql()})) TO '{target}' "
+                f"(FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE, "
+                f"FILENAME_PATTERN '{prefix}_{{i}}')"
+            )
+            result.files = sorted(glob.glob(str(Path(out) / "year=*" / f"{prefix}_*.parquet")))
+        rows = con.execute(
+            "SELECT line, reason, raw, field, value FROM _bilat_stage_q ORDER BY line"
+        ).fetchall()
+        result.quarantine = [QuarantinedRow(r[0], r[1], r[2] or "", r[3], r[4]) for r in rows]
+        stager.close()
+    finally:
+        con.close()
+    return result
+
+
+def ingest_dask(
+    sources: Sequence[Source],
+    store: EventStore,
+    *,
+    format: str = "auto",
+    parquet_dir: str | Path | None = None,
+    scheduler: str | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+    n_workers: int = 2,
+) -> IngestReport:
+    """Ingest ``sources`` in parallel on a Dask cluster (see the module docstring).
+
+    Parameters
+    ----------
+    parquet_dir:
+        The Parquet dataset (default: ``<store>.parquet`` beside a store file;
+        required for an in-memory store).
+    scheduler:
+        A scheduler address; default: a new local cluster of ``n_workers``
+        single-threaded worker processes.
+
+    Raises
+    ------
+    MissingExtraError
+        When dask[distributed] is not installed.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:  # pragma: no cover - the extra is installed in tests
+        raise MissingExtraError("dask[distributed]", "dask") from err
+    if parquet_dir is None:
+        if str(store.path) == ":memory:":
+            raise InputError(
+                "--engine dask needs a Parquet directory (--parquet) with an in-memory store",
+                field="parquet",
+            )
+        parquet_dir = store.path.with_suffix(".parquet")
+    out = Path(parquet_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    known = frozenset(str(s) for s in store.batches()["sha256"].tolist())
+    cluster: Any = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = client.map(
+            read_to_parquet,
+            list(sources),
+            fmt=format,
+            out=str(out),
+            known=known,
+            pure=False,
+        )
+        parts: list[PartResult] = client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    report = IngestReport()
+    for part in parts:
+        if part.skipped is not None:
+            report.skipped.append((part.name, part.skipped))
+            continue
+        result = _load(part, store)
+        report.files.append(result)
+        if on_file is not None:
+            on_file(result)
+    return report
+
+
+def _load(part: PartResult, store: EventStore) -> FileResult:
+    """Store one worker's Parquet parts as one batch."""
+    previous = store.find_batch(part.sha256)
+    if previous is not None:
+        previous.already_ingested = True
+        previous.stored = 0
+        previous.duplicates = previous.read - previous.quarantined
+        return FileResult.from_batch(previous, part.format or "known")
+    if part.files:
+        relation = store.con.read_parquet(part.files, hive_partitioning=True).select(_COLUMNS)
+    else:
+        relation = store.con.sql(f"SELECT {_COLUMNS} FROM events WHERE false")
+    batch = store.add_batch(
+        relation,
+        file=part.name,
+        sha256=part.sha256,
+        read=part.read,
+        quarantine=part.quarantine,
+        dataset=part.format,
+    )
+    return FileResult.from_batch(batch, part.format)
