@@ -290,31 +290,28 @@ class EventStore:
             previous.stored = 0
             previous.duplicates = previous.read - previous.quarantined
             return previous
-        table: pa.Table | duckdb.DuckDBPyRelation
-        if isinstance(events, duckdb.DuckDBPyRelation):
-            table = events
-            n_events = _relation_count(events)
-        else:
-            table = self._as_arrow(events)
-            n_events = table.num_rows
         q_relation = quarantine if isinstance(quarantine, duckdb.DuckDBPyRelation) else None
-        q_rows: list[QuarantinedRow] = (
-            [] if isinstance(quarantine, duckdb.DuckDBPyRelation) else list(quarantine)
-        )
+        q_rows = [] if q_relation is not None else list(cast(Sequence[QuarantinedRow], quarantine))
         n_quarantined = _relation_count(q_relation) if q_relation is not None else len(q_rows)
-        n_read = n_events + n_quarantined if read is None else read
-        if n_read != n_events + n_quarantined:
-            raise StoreError(
-                f"{file}: a reader reported {n_read} rows read but gave {n_events} events and "
-                f"{n_quarantined} quarantined rows; refusing to lose rows"
-            )
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
+            if isinstance(events, duckdb.DuckDBPyRelation):
+                n_events = _relation_count(events)
+                con.register("_staged", events)
+            else:
+                table = self._as_arrow(events)
+                n_events = table.num_rows
+                con.register("_staged", table)
+            n_read = n_events + n_quarantined if read is None else read
+            if n_read != n_events + n_quarantined:
+                raise StoreError(
+                    f"{file}: a reader reported {n_read} rows read but gave {n_events} events "
+                    f"and {n_quarantined} quarantined rows; refusing to lose rows"
+                )
             row = _first(con.execute("SELECT nextval('batch_ids')"))
             assert row is not None
             batch_id = int(row[0])
-            con.register("_staged", table)
             # the window that keeps one row per id is costly on big batches: only when needed
             repeated = _first(
                 con.execute(
@@ -327,16 +324,15 @@ class EventStore:
                 if repeated and repeated[0]
                 else "_staged s WHERE"
             )
-            con.execute(
-                f"""INSERT INTO events
-                SELECT {_COLUMNS}, ? AS batch_id FROM {staged}
-                NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
-                [batch_id],
+            inserted = _first(
+                con.execute(
+                    f"""INSERT INTO events
+                    SELECT {_COLUMNS}, ? AS batch_id FROM {staged}
+                    NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
+                    [batch_id],
+                )
             )
-            counted = _first(
-                con.execute("SELECT count(*) FROM events WHERE batch_id = ?", [batch_id])
-            )
-            stored = int(counted[0]) if counted else 0
+            stored = int(inserted[0]) if inserted else 0
             con.unregister("_staged")
             if q_relation is not None:
                 con.register("_staged_q", q_relation)

@@ -375,7 +375,7 @@ class Stager:
                 "WHERE _check IS NOT NULL ORDER BY line"
             ).fetchall()
             con.execute(
-                f"COPY (SELECT * FROM _bilat_raw) TO '{part}' (FORMAT parquet, COMPRESSION snappy)"
+                f"COPY (SELECT * FROM _bilat_raw) TO '{part}' (FORMAT parquet, COMPRESSION uncompressed)"
             )
         finally:
             con.unregister("_bilat_raw")
