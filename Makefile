@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	$(BIN)/bilat study us-pakistan --out $(OUT)
+	$(BIN)/bilat study us-pakistan --out $(OUT) $(if $(wildcard ../shared/seed/us-pakistan-partnership.txt),--text ../shared/seed/us-pakistan-partnership.txt)
 
 test: $(VENV)/.installed-test lint typecheck pytest
 

@@ -21,9 +21,10 @@ COMMAND_MODULES = (
     "events",
     "bench",
     "record",
+    "study",
+    "ingest",
     "measure",
     "sim",
-    "ingest",
 )
 
 app = typer.Typer(

@@ -375,7 +375,8 @@ class Stager:
                 "WHERE _check IS NOT NULL ORDER BY line"
             ).fetchall()
             con.execute(
-                f"COPY (SELECT * FROM _bilat_raw) TO '{part}' (FORMAT parquet, COMPRESSION uncompressed)"
+                f"COPY (SELECT * FROM _bilat_raw) TO '{part}' "
+                "(FORMAT parquet, COMPRESSION uncompressed)"
             )
         finally:
             con.unregister("_bilat_raw")
