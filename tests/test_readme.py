@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -54,3 +55,35 @@ def test_readme_examples_run(shared: Path, tmp_path: Path, monkeypatch: pytest.M
         assert result.exit_code == 0, f"`{line}` failed: {result.output}\n{result.exception!r}"
         ran += 1
     assert ran >= 3
+
+
+def command_paths() -> list[str]:
+    """Every command of the ``bilat`` CLI, as ``"db stats"``, ``"ingest"``, ..."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    paths: list[str] = []
+
+    def walk(command: Any, prefix: str) -> None:
+        if hasattr(command, "commands"):  # a group (Typer ships its own click)
+            for name, sub in command.commands.items():
+                walk(sub, f"{prefix} {name}".strip())
+        else:
+            paths.append(prefix)
+
+    walk(root, "")
+    return paths
+
+
+def test_readme_documents_every_command() -> None:
+    text = README.read_text(encoding="utf-8")
+    missing = []
+    for path in command_paths():
+        group, _, leaf = path.rpartition(" ")
+        # a group's commands may share one row: `bilat record list|series|claims|load`
+        if f"`bilat {path}" not in text and not (
+            group and f"bilat {group} " in text and leaf in text
+        ):
+            missing.append(path)
+    assert not missing, f"commands missing from the README's table: {missing}"
+    assert len(command_paths()) >= 20
