@@ -1,0 +1,133 @@
+"""``bilat study CASE`` (the whole pipeline, to a report) and ``bilat serve`` (the web app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from bilat.cli._common import JsonOption, console, console_err, print_json, progress
+from bilat.errors import InputError
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise InputError(
+            "is not a date in YYYY-MM-DD form", field="--doc-date", value=text
+        ) from err
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``study`` and ``serve``."""
+    from bilat.study.pipeline import DEFAULT_BUDGET
+
+    @app.command("study")
+    def study_command(
+        case: str = typer.Argument(..., help="The case to study (built in: us-pakistan)."),
+        out: Path | None = typer.Option(None, "--out", help="Output folder (default: out/CASE)."),
+        text: list[Path] | None = typer.Option(
+            None, "--text", help="A text document to code into the store; repeat for several."
+        ),
+        doc_date: str | None = typer.Option(
+            None,
+            "--doc-date",
+            help="Date of the --text documents, YYYY-MM-DD (default: the case's, 2016-01-01).",
+        ),
+        budget: int = typer.Option(
+            DEFAULT_BUDGET, "--budget", min=1, help="Calibration budget, in simulations."
+        ),
+        seed: int = typer.Option(0, "--seed", help="Random seed; the same seed, the same numbers."),
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Run the whole case: record, coding, measures, claims, model, policies -> report.
+
+        Writes OUT/report.html, OUT/answer.json, OUT/figures/*.png and OUT/events.parquet.
+        """
+        from bilat.study import get_case, run_study
+
+        chosen = get_case(case)
+        folder = out if out is not None else Path("out") / chosen.name
+        with progress(enabled=not as_json) as bar:
+            task = bar.add_task("study", total=None)
+
+            def on_stage(title: str, index: int, total: int) -> None:
+                bar.update(task, description=title, completed=index, total=total)
+
+            result = run_study(
+                chosen,
+                folder,
+                texts=text or (),
+                doc_date=_parse_date(doc_date),
+                budget=budget,
+                seed=seed,
+                on_stage=on_stage,
+            )
+            bar.update(task, completed=len(result.stages))
+        answer: dict[str, Any] = json.loads((folder / "answer.json").read_text(encoding="utf-8"))
+        summary = {
+            "case": chosen.name,
+            "out": str(folder),
+            "files": {
+                "report": str(folder / "report.html"),
+                "answer": str(folder / "answer.json"),
+                "events": str(folder / "events.parquet"),
+                "store": str(folder / "bilat.duckdb"),
+                "figures": sorted(str(p) for p in (folder / "figures").glob("*.png")),
+            },
+            "seconds": round(result.seconds, 2),
+            "stages": [s.to_dict() for s in result.stages],
+            "answer": answer["answer"],
+            "claims": [{"id": c["id"], "verdict": c["verdict"]} for c in answer["claims"]["items"]],
+        }
+        if as_json:
+            print_json(summary)
+            return
+        for stage in result.stages:
+            mark = {"ok": "[green]ok[/]", "not_available": "[yellow]not available[/]"}.get(
+                stage.status, "[red]failed[/]"
+            )
+            note = f" — {stage.reason}" if stage.reason else ""
+            console.print(f"  {stage.title}: {mark} ({stage.seconds:.1f} s){note}", highlight=False)
+        statement = answer["answer"].get("statement") or "not available"
+        console.print(f"\n[bold]Answer:[/] {statement}", highlight=False)
+        console.print(
+            f"\nWrote {folder / 'report.html'} and {folder / 'answer.json'} "
+            f"in {result.seconds:.1f} s",
+            highlight=False,
+        )
+
+    @app.command("serve")
+    def serve_command(
+        host: str = typer.Option(
+            "127.0.0.1", "--host", help="Interface to bind (local only by default)."
+        ),
+        port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port."),
+        out: Path | None = typer.Option(
+            None,
+            "--out",
+            help="A study's output folder whose report to serve (default: out/us-pakistan).",
+        ),
+        case: str = typer.Option("us-pakistan", "--case", help="The case the app studies."),
+    ) -> None:
+        """Serve the study's views and the what-if controls on a local web app."""
+        from bilat.app import create_app, require_app_extra
+
+        require_app_extra()
+        import uvicorn
+
+        folder = out if out is not None else Path("out") / case
+        application = create_app(case=case, study_dir=folder)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            console_err.print(
+                f"[yellow]warning:[/] serving on {host}: the app is reachable from other machines",
+                highlight=False,
+            )
+        console_err.print(f"bilat app on http://{host}:{port}/ (Ctrl+C stops it)", highlight=False)
+        uvicorn.run(application, host=host, port=port, log_level="warning")

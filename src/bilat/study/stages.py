@@ -1,0 +1,490 @@
+"""The stages of a study, each a thin adapter over the subpackage that owns the work.
+
+Every stage takes a :class:`Context` and fills in part of its
+:class:`~bilat.study.result.StudyResult`. A stage raises :class:`NotAvailable`
+(with the reason) when the subpackage or the input it needs is missing; the
+study records that and goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bilat.events import EventStore
+from bilat.study.result import StudyResult
+
+__all__ = [
+    "FACT_MODALITIES",
+    "HEADLINE_OUTCOME",
+    "OUTCOME_UNITS",
+    "Context",
+    "NotAvailable",
+    "answer",
+    "calibrate",
+    "code_texts",
+    "collect_sources",
+    "compare_policies",
+    "evaluate_claims",
+    "load_record",
+    "measure",
+    "sensitivity",
+    "write_answer",
+    "write_outputs",
+]
+
+#: Modalities that count as facts (the coder's default).
+FACT_MODALITIES = ("asserted", "reported")
+
+
+class NotAvailable(Exception):  # noqa: N818 - a stage outcome, not an error
+    """A stage cannot run: a subpackage or an input it needs is missing."""
+
+
+@dataclass
+class Context:
+    """What the stages share: the result being built, the store and the inputs."""
+
+    result: StudyResult
+    store: EventStore
+    texts: list[Path] = field(default_factory=list)
+    doc_date: dt.date = dt.date(2016, 1, 1)
+    scratch: dict[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def refresh_events(self) -> None:
+        """Re-read every event of the store into ``result.events``."""
+        self.result.events = self.store.query()
+
+
+def _api(module: str, *names: str) -> Any:
+    """The first of ``names`` that ``module`` defines; :class:`NotAvailable` otherwise."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        raise NotAvailable(f"{module} is not available ({err.msg})") from err
+    for name in names:
+        found = getattr(mod, name, None)
+        if found is not None:
+            return found
+    raise NotAvailable(f"{module} does not provide {' or '.join(names)} yet")
+
+
+# -- record -------------------------------------------------------------------------------------
+def load_record(ctx: Context) -> None:
+    """Load the case's built-in record (events and annual series) into the store."""
+    load = _api("bilat.record", "load")
+    load(ctx.store)
+    ctx.refresh_events()
+    series = _api("bilat.record", "series")
+    names = _api("bilat.record", "series_names")
+    ctx.result.series = {str(name): series(name) for name in names()}
+
+
+# -- coding -------------------------------------------------------------------------------------
+def code_texts(ctx: Context) -> None:
+    """Code each ``--text`` document into the store (every modality kept, facts flagged)."""
+    if not ctx.texts:
+        raise NotAvailable("no text documents were given (use --text FILE)")
+    coder_class = _api("bilat.coding", "Coder")
+    coder = coder_class(modalities=None)
+    frames = []
+    for path in ctx.texts:
+        data = path.read_bytes()  # the coder decodes it, and refuses binary data by name
+        doc_id = "doc:" + hashlib.sha256(data).hexdigest()[:16]
+        events = coder.code_records(data, ctx.doc_date, doc_id)
+        frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+        if not frame.empty:
+            ctx.store.insert(frame, file=str(path), dataset="coded")
+        facts = int(frame["modality"].isin(FACT_MODALITIES).sum()) if not frame.empty else 0
+        ctx.result.documents.append(
+            {
+                "file": path.name,
+                "doc_id": doc_id,
+                "doc_date": ctx.doc_date.isoformat(),
+                "events": len(frame),
+                "facts": facts,
+            }
+        )
+        frames.append(frame.assign(doc_id=doc_id) if not frame.empty else frame)
+    ctx.result.coded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# -- measure ------------------------------------------------------------------------------------
+def measure(ctx: Context) -> None:
+    """Every measure of the dyad (series, phases, breadth, reciprocity, latent score) on facts."""
+    if ctx.store.count() == 0:
+        raise NotAvailable("the store holds no events (neither the record nor coded text)")
+    measure_dyad = _api("bilat.measure", "measure_dyad")
+    case = ctx.result.case
+    facts = ctx.result.events[ctx.result.events["modality"].isin(FACT_MODALITIES)]
+    found = measure_dyad(
+        facts,
+        case.dyad,
+        freq="year",
+        since=dt.date(case.since, 1, 1),
+        until=dt.date(case.until, 12, 31),
+        seed=ctx.result.seed,
+    )
+    ctx.scratch["measures"] = found
+    measures = ctx.result.measures
+    measures["yearly"] = found.series
+    measures["breadth"] = found.breadth
+    measures["notes"] = list(found.notes)
+    direction = f"{case.patron}->{case.client}"
+    hmm = found.phases.get("hmm", {}).get(direction)
+    if hmm is not None:
+        measures["phases"] = [
+            {"start": row["start"], "end": row["end"], "label": row["label"]}
+            for row in hmm.phases.to_dict("records")
+        ]
+        measures["transitions"] = hmm.transitions
+        measures["phase_method"] = f"hidden Markov model, {direction}"
+    if found.latent is not None:
+        measures["latent"] = found.latent.scores
+    if found.reciprocity is not None:
+        measures["reciprocity"] = found.reciprocity.to_dict()
+
+
+# -- claims -------------------------------------------------------------------------------------
+def evaluate_claims(ctx: Context) -> None:
+    """Test the article's claims on the built-in record.
+
+    The claims run on the record alone, not on the coded article: testing the
+    article's claims on the article's own assertions would be circular.
+    """
+    if not ctx.result.available("record"):
+        raise NotAvailable("the built-in record did not load, and the claims are tested on it")
+    from_record = _api("bilat.claims", "from_record")
+    run_claims = _api("bilat.claims", "run_claims")
+    case = ctx.result.case
+    chosen = _api("bilat.claims", "CLAIMS")
+    if case.claims:
+        claim_class = _api("bilat.claims", "claim_class")
+        chosen = tuple(claim_class(claim_id) for claim_id in case.claims)
+    verdicts = run_claims(from_record(case.patron, case.client), chosen, seed=ctx.result.seed)
+    ctx.result.claims = [_claim_dict(v) for v in verdicts]
+
+
+_VERDICTS = {
+    "supported": "supported",
+    "not supported": "not_supported",
+    "not_supported": "not_supported",
+    "mixed": "mixed",
+    "insufficient data": "insufficient_data",
+    "insufficient_data": "insufficient_data",
+}
+
+
+def _claim_dict(verdict: Any) -> dict[str, Any]:
+    """A claim result (``bilat.claims.ClaimResult`` or its dict) in answer.json's shape."""
+    data = verdict.to_dict() if hasattr(verdict, "to_dict") else dict(verdict)
+    kind = str(data.get("interval_kind") or "")
+    level_match = re.search(r"(\d+(?:\.\d+)?)\s*%", kind)
+    level = float(level_match.group(1)) / 100 if level_match else 0.9
+    interval = data.get("interval")
+    if isinstance(interval, list | tuple) and len(interval) == 2:
+        interval = {"low": interval[0], "high": interval[1], "level": level}
+    statistic = data.get("statistic")
+    if isinstance(statistic, str):
+        statistic = {"name": statistic, "value": data.get("value")}
+    return {
+        "id": str(data.get("claim_id") or data.get("id")),
+        "claim": str(data.get("title") or data.get("claim")),
+        "verdict": _VERDICTS.get(str(data.get("verdict")).replace("-", " "), "insufficient_data"),
+        "statistic": statistic,
+        "interval": interval,
+        "interval_kind": kind or None,
+        "explanation": data.get("reason") or data.get("explanation"),
+        "series": [str(s) for s in data.get("series", [])],
+        "evidence": [str(e) for e in data.get("evidence", [])],
+    }
+
+
+# -- model ------------------------------------------------------------------------------------
+#: Units of the simulator's outcomes (every outcome is better when lower).
+OUTCOME_UNITS = {
+    "trust_deficit": "share (0-1)",
+    "militant_threat": "index (0-1)",
+    "china_dependence": "share (0-1)",
+    "rupture": "probability",
+    "cost": "$ billion",
+}
+#: The outcome that answers the article's question ("diminishing the trust deficit").
+HEADLINE_OUTCOME = "trust_deficit"
+
+
+def _interval(low: Any, high: Any, level: float = 0.9) -> dict[str, Any]:
+    return {"low": _float(low), "high": _float(high), "level": level}
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number
+
+
+def calibrate(ctx: Context) -> None:
+    """Calibrate the strategic model to the record (ABC-SMC, with its checks)."""
+    run = _api("bilat.sim", "calibrate")
+    fit = run(case=ctx.result.case.name, budget=ctx.result.budget, seed=ctx.result.seed)
+    ctx.scratch["posterior"] = fit
+    parameters = [
+        {
+            "name": row["parameter"],
+            "prior": _interval(*row["prior_90"]),
+            "posterior": _interval(*row["posterior_90"]),
+            "median": _float(row["posterior_median"]),
+            "width_ratio": _float(row["width_ratio"]),
+            "verdict": row.get("verdict"),
+            "meaning": row.get("meaning"),
+        }
+        for row in fit.identification
+    ]
+    rows = []
+    years = list(fit.fit.get("years", []))
+    for name, values in fit.fit.items():
+        if name == "years" or not isinstance(values, dict):
+            continue
+        for i, year in enumerate(years):
+            rows.append(
+                {
+                    "series": name.replace("_", " "),
+                    "year": int(year),
+                    "observed": _float(values["observed"][i]),
+                    "median": _float(values["mean"][i]),
+                    "low": _float(values["lo"][i]),
+                    "high": _float(values["hi"][i]),
+                }
+            )
+    ctx.result.calibration = {
+        "method": "ABC-SMC (population Monte Carlo)",
+        "until": fit.until,
+        "parameters": parameters,
+        "fit": rows,
+        "holdout": fit.holdout,
+        "sbc": fit.sbc,
+        "notes": list(fit.notes),
+        "timings": dict(fit.timings),
+    }
+
+
+def _forward_policies(ctx: Context) -> list[str]:
+    """The case's policies that run forward from the record (the historical one replays it)."""
+    return [p for p in ctx.result.case.policies if p != "historical"]
+
+
+def compare_policies(ctx: Context) -> None:
+    """Posterior-predictive outcomes of each policy, paired by common random numbers."""
+    if "posterior" not in ctx.scratch:
+        raise NotAvailable("the model was not calibrated")
+    compare = _api("bilat.sim", "compare")
+    get_policy = _api("bilat.sim", "get_policy")
+    outcomes_meaning = _api("bilat.sim", "OUTCOMES")
+    case = ctx.result.case
+    baseline = case.policies[1]
+    comparison = compare(
+        _forward_policies(ctx), ctx.scratch["posterior"], seed=ctx.result.seed, baseline=baseline
+    )
+    ctx.scratch["comparison"] = comparison
+    table = comparison.table
+    items = []
+    for name in pd.unique(table["policy"]):
+        policy = get_policy(str(name))
+        part = table[table["policy"] == name]
+        outcomes = []
+        for row in part.to_dict("records"):
+            outcome = str(row["outcome"])
+            outcomes.append(
+                {
+                    "name": outcome,
+                    "label": outcome.replace("_", " "),
+                    "meaning": outcomes_meaning.get(outcome),
+                    "mean": _float(row["mean"]),
+                    "interval": _interval(row["lo"], row["hi"]),
+                    "unit": OUTCOME_UNITS.get(outcome),
+                    "lower_is_better": True,
+                    "difference": None if name == baseline else _float(row["diff"]),
+                    "difference_interval": None
+                    if name == baseline
+                    else _interval(row["diff_lo"], row["diff_hi"]),
+                    "p_better": _float(row["p_better"]),
+                }
+            )
+        items.append(
+            {
+                "name": str(name),
+                "label": policy.label,
+                "description": (policy.__doc__ or "").strip().split("\n")[0],
+                "sources": list(policy.sources),
+                "outcomes": outcomes,
+            }
+        )
+    ctx.result.policies = items
+    ctx.result.measures["comparison"] = {
+        "draws": comparison.draws,
+        "runs": comparison.runs,
+        "years": comparison.years,
+        "baseline": comparison.baseline,
+        "notes": list(comparison.notes),
+    }
+
+
+def sensitivity(ctx: Context) -> None:
+    """Global sensitivity (Sobol) of "broadened minus security-only" to the model's parameters."""
+    if "posterior" not in ctx.scratch:
+        raise NotAvailable("the model was not calibrated")
+    run = _api("bilat.sim", "sensitivity")
+    case = ctx.result.case
+    found = run(
+        ctx.scratch["posterior"],
+        seed=ctx.result.seed,
+        proposal=case.policies[0],
+        baseline=case.policies[1],
+    )
+    ctx.scratch["sensitivity"] = found
+    items = []
+    for row in found.table.to_dict("records"):
+        index = row.get("ST", row.get("mu_star"))
+        conf = row.get("ST_conf")
+        interval = (
+            _interval(float(index) - float(conf), float(index) + float(conf), 0.95)
+            if conf is not None and index is not None
+            else None
+        )
+        items.append(
+            {
+                "parameter": str(row["parameter"]),
+                "outcome": str(row["outcome"]),
+                "index": _float(index),
+                "interval": interval,
+                "flips_sign": bool(row["flips"]),
+                "threshold": _float(row.get("threshold")),
+            }
+        )
+    label = "Sobol total-order index" if found.method == "sobol" else "Morris mu*"
+    ctx.result.sensitivity = {
+        "method": f"{label} ({found.ranges} 90 % ranges, N = {found.samples})",
+        "target": f"{case.policies[0]} minus {case.policies[1]}",
+        "items": items,
+        "conditions": list(found.conditions),
+        "sign_flips": dict(found.sign_flips),
+    }
+
+
+def answer(ctx: Context) -> None:
+    """The answer to the case's question, with its uncertainty and conditions."""
+    if "comparison" not in ctx.scratch:
+        raise NotAvailable("the policy experiments did not run")
+    run = _api("bilat.sim", "answer")
+    found = run(
+        ctx.scratch["comparison"],
+        ctx.scratch.get("sensitivity"),
+        ctx.scratch.get("posterior"),
+        proposal=ctx.result.case.policies[0],
+        seed=ctx.result.seed,
+    )
+    headline = next((o for o in found.outcomes if o["outcome"] == HEADLINE_OUTCOME), None)
+    estimate = None
+    probability = None
+    verdict = None
+    if headline is not None:
+        case = ctx.result.case
+        estimate = {
+            "name": f"{HEADLINE_OUTCOME.replace('_', ' ')}, {case.policies[0]} minus "
+            f"{case.policies[1]}",
+            "value": _float(headline["diff"]),
+            "interval": _interval(headline["diff_lo"], headline["diff_hi"]),
+            "unit": OUTCOME_UNITS[HEADLINE_OUTCOME],
+        }
+        probability = _float(headline["p_better"])
+        verdict = str(headline["verdict"])
+    ctx.result.answer = {
+        "statement": found.statement,
+        "verdict": verdict,
+        "estimate": estimate,
+        "probability": probability,
+        "conditions": list(found.conditions),
+        "caveats": list(found.caveats),
+        "outcomes": [
+            {
+                "outcome": o["outcome"],
+                "meaning": o.get("meaning"),
+                "p_better": _float(o["p_better"]),
+                "p_interval": _interval(o["p_lo"], o["p_hi"]),
+                "difference": _float(o["diff"]),
+                "difference_interval": _interval(o["diff_lo"], o["diff_hi"]),
+                "verdict": o["verdict"],
+            }
+            for o in found.outcomes
+        ],
+    }
+
+
+# -- outputs ------------------------------------------------------------------------------------
+def collect_sources(result: StudyResult) -> list[dict[str, Any]]:
+    """Every source the study cites: record citations, series sources, eras, documents."""
+    counts: dict[str, int] = {}
+    urls: dict[str, str | None] = {}
+    if not result.events.empty and "citation" in result.events:
+        for citation, url in zip(result.events["citation"], result.events["url"], strict=True):
+            if isinstance(citation, str) and citation:
+                counts[citation] = counts.get(citation, 0) + 1
+                urls.setdefault(citation, url if isinstance(url, str) else None)
+    sources: list[dict[str, Any]] = [
+        {"citation": c, "kind": "record", "url": urls.get(c), "events": n}
+        for c, n in sorted(counts.items())
+    ]
+    seen = set(counts)
+    for name, frame in result.series.items():
+        if "source" in frame:
+            for citation in sorted({str(s) for s in frame["source"].dropna()}):
+                if citation not in seen:
+                    seen.add(citation)
+                    sources.append({"citation": citation, "kind": f"series:{name}", "url": None})
+    for era in result.case.eras:
+        if era.source not in seen:
+            seen.add(era.source)
+            sources.append({"citation": era.source, "kind": "eras", "url": None})
+    for doc in result.documents:
+        citation = f"{doc['file']} (coded by bilat; document date {doc['doc_date']})"
+        sources.append({"citation": citation, "kind": "coded text", "url": None})
+    for i, source in enumerate(sources, start=1):
+        source["id"] = f"S{i}"
+    return sources
+
+
+def write_outputs(ctx: Context) -> None:
+    """Export the events, draw the figures and write report.html (when there is a folder)."""
+    result = ctx.result
+    result.sources = collect_sources(result)
+    result.seconds = time.perf_counter() - ctx.started
+    if result.out is None:
+        return
+    ctx.store.export(result.out / "events.parquet", "parquet")
+    from bilat.report import write_report
+
+    write_report(result, result.out)
+
+
+def write_answer(ctx: Context) -> None:
+    """Write answer.json, checked against its schema."""
+    from bilat.study.answer import build_answer, validate_answer
+
+    result = ctx.result
+    assert result.out is not None
+    payload = build_answer(result)
+    validate_answer(payload)
+    (result.out / "answer.json").write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
