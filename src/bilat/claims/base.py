@@ -10,6 +10,7 @@ contract test.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -152,7 +153,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-class Claim:
+class Claim(ABC):
     """Base class of a claim: declarative metadata plus :meth:`evaluate`.
 
     Subclasses set the class attributes and implement :meth:`compute`.
@@ -199,6 +200,7 @@ class Claim:
             )
         return result
 
+    @abstractmethod
     def compute(self, data: ClaimData) -> ClaimResult:
         """Compute the statistic, interval and verdict (implemented by each claim)."""
         raise NotImplementedError

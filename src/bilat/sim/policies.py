@@ -24,6 +24,7 @@ Reimbursements to Pakistan").
 from __future__ import annotations
 
 import tomllib
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-class Policy:
+class Policy(ABC):
     """A US policy: metadata and a schedule of instruments.
 
     Subclasses set ``name`` (a CLI-friendly identifier), ``label`` (one line)
@@ -59,6 +60,7 @@ class Policy:
     label: ClassVar[str] = ""
     sources: ClassVar[tuple[str, ...]] = ()
 
+    @abstractmethod
     def schedule(self, years: Sequence[int]) -> list[Instruments]:
         """The instruments of each year in ``years``."""
         raise NotImplementedError
