@@ -11,6 +11,8 @@ import pytest
 from bilat.errors import MissingExtraError
 from bilat.study import whatif
 
+from ..events.test_schema import make_event
+
 
 def test_health(client: Any) -> None:
     body = client.get("/api/health").json()
@@ -102,22 +104,7 @@ def test_simulate_a_what_if(client: Any) -> None:
 
 
 def test_ingest_jsonl_and_quarantine(client: Any) -> None:
-    good = {
-        "id": "t:1",
-        "date": "2001-09-13",
-        "date_precision": "day",
-        "actor_country": "USA",
-        "recipient_country": "PAK",
-        "cameo": "130",
-        "root": "13",
-        "quad": 3,
-        "penta": 3,
-        "goldstein": -4.4,
-        "domain": "security",
-        "modality": "asserted",
-        "dataset": "upload",
-        "weight": 1.0,
-    }
+    good = make_event(id="t:1", dataset="upload")
     bad = dict(good, id="t:2", cameo="999x")
     data = (json.dumps(good) + "\n" + json.dumps(bad) + "\n").encode()
     response = client.post(

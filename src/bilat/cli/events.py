@@ -6,7 +6,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import cast
 
 import typer
 from rich.table import Table
@@ -14,6 +14,7 @@ from rich.table import Table
 from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
 from bilat.errors import InputError
 from bilat.events import EventStore, parse_dyad
+from bilat.events.store import ExportFormat
 
 _FORMATS = ("jsonl", "csv", "parquet")
 
@@ -56,12 +57,12 @@ def register(app: typer.Typer) -> None:
         }
         with EventStore(db_path(db), read_only=True) as store:
             if out is not None:
-                n = store.export(out, fmt, **query)  # type: ignore[arg-type]
+                n = store.export(out, cast(ExportFormat, fmt), **query)
                 console_err.print(f"wrote {n} events to {out}", highlight=False)
                 return
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / f"events.{fmt}"
-                store.export(target, _literal(fmt), **query)
+                store.export(target, cast(ExportFormat, fmt), **query)
                 with target.open(encoding="utf-8") as exported:
                     shutil.copyfileobj(exported, sys.stdout)
 
@@ -84,11 +85,3 @@ def register(app: typer.Typer) -> None:
         for name, n in stats["by_dataset"].items():
             table.add_row(f"  dataset {name}", str(n))
         console.print(table)
-
-
-def _literal(fmt: str) -> Literal["parquet", "csv", "jsonl"]:
-    if fmt == "csv":
-        return "csv"
-    if fmt == "parquet":
-        return "parquet"
-    return "jsonl"
