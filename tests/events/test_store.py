@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from bilat.errors import InputError, StoreError, StoreLockedError, StoreReadOnlyError
-from bilat.events import EventStore, parse_dyad
+from bilat.events import BatchWriter, EventStore, QuarantinedRow, parse_dyad, validate_record
 
 from .test_schema import make_event
 
@@ -95,6 +95,33 @@ def test_export_round_trip(store: EventStore, tmp_path: Path, fmt: str) -> None:
     assert len(back.columns) == 30
 
 
+def test_batch_written_piece_by_piece(store: EventStore) -> None:
+    store.insert(events(2), file="old")  # test:0 and test:1 stored before
+    frame = pd.DataFrame([validate_record(e) for e in events(4)])
+    with store.begin_batch("pieces", dataset="t") as batch:
+        assert batch.append(frame.iloc[:2]) == 2  # test:0 (stored before), test:1
+        again = frame.iloc[2:].assign(id=["test:2", "test:2"], goldstein=[1.0, 9.0])
+        assert batch.append(again) == 2  # test:2 twice: the first copy stays
+        batch.quarantine([QuarantinedRow(line=5, reason="broken", raw="?")])
+        result = batch.commit("pieces-sha")
+    assert (result.read, result.stored, result.duplicates, result.quarantined) == (5, 1, 3, 1)
+    assert store.query().set_index("id").loc["test:2", "goldstein"] == 1.0
+    assert store.count() == 3
+    assert store.batches().dataset.tolist()[-1] == "t"
+
+
+def test_batch_that_loses_rows_is_refused(store: EventStore) -> None:
+    with store.begin_batch("short") as batch:
+        batch.append(pd.DataFrame([validate_record(e) for e in events(3)]))
+        with pytest.raises(StoreError, match="refusing to lose rows"):
+            batch.commit("short-sha", read=4)
+    assert store.count() == 0
+    assert store.batches().empty
+    with store.begin_batch("left") as batch:  # leaving without a commit rolls back
+        batch.append(pd.DataFrame([validate_record(e) for e in events(3)]))
+    assert store.count() == 0
+
+
 def test_crash_mid_batch_leaves_no_partial_batch(tmp_path: Path) -> None:
     db = tmp_path / "crash.duckdb"
     with EventStore(db) as store:
@@ -103,12 +130,12 @@ def test_crash_mid_batch_leaves_no_partial_batch(tmp_path: Path) -> None:
         f"""
         import os
         from bilat.events import EventStore
-        from bilat.events.store import EventStore as Cls
+        from bilat.events.store import BatchWriter
 
-        def die(self, result, dataset):
+        def die(self):
             os._exit(3)   # the process dies after the rows went in, before the commit
 
-        Cls._finish_batch = die
+        BatchWriter._drop_duplicates = die
         store = EventStore({str(db)!r})
         store.insert([dict(id=f"crash:{{i}}", date="2001-01-01", date_precision="day",
                            cameo="010", root="01", quad=1, penta=0, goldstein=0.0,
@@ -128,7 +155,7 @@ def test_error_inside_batch_rolls_back(store: EventStore, monkeypatch: pytest.Mo
     def fail(*args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(EventStore, "_finish_batch", fail)
+    monkeypatch.setattr(BatchWriter, "_drop_duplicates", fail)
     with pytest.raises(RuntimeError):
         store.insert(events(3), file="x")
     monkeypatch.undo()
@@ -141,14 +168,14 @@ def test_reader_sees_committed_snapshot_while_writer_writes(store: EventStore) -
     reader = store.cursor()
     seen: list[int] = []
     started, release = threading.Event(), threading.Event()
-    original = EventStore._finish_batch
+    original = BatchWriter._drop_duplicates
 
-    def slow_finish(self: EventStore, result: object, dataset: str | None) -> None:
+    def slow_finish(self: BatchWriter) -> int:
         started.set()
         release.wait(10)
-        original(self, result, dataset)  # type: ignore[arg-type]
+        return original(self)
 
-    EventStore._finish_batch = slow_finish  # type: ignore[method-assign]
+    BatchWriter._drop_duplicates = slow_finish  # type: ignore[method-assign]
     try:
         writer = threading.Thread(target=store.insert, args=(events(10, 100),))
         writer.start()
@@ -157,7 +184,7 @@ def test_reader_sees_committed_snapshot_while_writer_writes(store: EventStore) -
         release.set()
         writer.join(10)
     finally:
-        EventStore._finish_batch = original  # type: ignore[method-assign]
+        BatchWriter._drop_duplicates = original  # type: ignore[method-assign]
     assert seen == [4]
     assert reader.execute("SELECT count(*) FROM events").fetchall()[0][0] == 14
 

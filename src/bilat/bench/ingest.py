@@ -180,10 +180,11 @@ def ingest_bench(config: BenchConfig) -> BenchResult:
         bare_rows = _duckdb_bare(data, work / "bare.duckdb")
         t_duck = time.perf_counter() - start
 
-        with EventStore(work / "bilat.duckdb") as store, _PeakRss() as memory:
-            before = psutil.Process().memory_info().rss
+        before = psutil.Process().memory_info().rss
+        with _PeakRss() as memory:
             start = time.perf_counter()
-            report = ingest([data], store)
+            with EventStore(work / "bilat.duckdb") as store:
+                report = ingest([data], store)
             t_bilat = time.perf_counter() - start
 
         start = time.perf_counter()

@@ -12,7 +12,14 @@ from bilat.events.schema import (
     validate_frame,
     validate_record,
 )
-from bilat.events.store import BatchResult, Dyad, EventStore, QuarantinedRow, parse_dyad
+from bilat.events.store import (
+    BatchResult,
+    BatchWriter,
+    Dyad,
+    EventStore,
+    QuarantinedRow,
+    parse_dyad,
+)
 
 __all__ = [
     "DATE_PRECISIONS",
@@ -20,6 +27,7 @@ __all__ = [
     "EVENT_FIELDS",
     "MODALITIES",
     "BatchResult",
+    "BatchWriter",
     "Dyad",
     "EventStore",
     "Field",

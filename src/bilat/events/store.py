@@ -39,6 +39,7 @@ from bilat.events.schema import EVENT_FIELDS, arrow_schema, sql_columns, validat
 
 __all__ = [
     "BatchResult",
+    "BatchWriter",
     "Dyad",
     "EventStore",
     "QuarantinedRow",
@@ -279,109 +280,32 @@ class EventStore:
         ``already_ingested`` set.
 
         ``events`` and ``quarantine`` may also be DuckDB relations on this
-        store's connection (e.g. staged tables, so that a big file is never held
-        in Python memory); a quarantine relation has the columns ``line, reason,
-        raw, field, value``, and the result's ``quarantine`` list is then empty.
+        store's connection (so that a big file is never held in Python
+        memory); a quarantine relation has the columns ``line, reason, raw,
+        field, value``, and the result's ``quarantine`` list is then empty.
+        To write a batch piece by piece, use :meth:`begin_batch`.
         """
+        previous = self._already_stored(sha256)
+        if previous is not None:
+            return previous
+        with self.begin_batch(file, dataset=dataset) as batch:
+            batch.append(events)
+            batch.quarantine(quarantine)
+            return batch.commit(sha256, read=read)
+
+    def begin_batch(self, file: str, *, dataset: str | None = None) -> BatchWriter:
+        """Open a batch to write piece by piece, in one transaction (see :class:`BatchWriter`)."""
         self._check_writable()
+        return BatchWriter(self, file, dataset)
+
+    def _already_stored(self, sha256: str) -> BatchResult | None:
+        """The stored batch of this content, counted as a re-run that added nothing."""
         previous = self.find_batch(sha256)
         if previous is not None:
             previous.already_ingested = True
             previous.stored = 0
             previous.duplicates = previous.read - previous.quarantined
-            return previous
-        q_relation = quarantine if isinstance(quarantine, duckdb.DuckDBPyRelation) else None
-        q_rows = [] if q_relation is not None else list(cast(Sequence[QuarantinedRow], quarantine))
-        n_quarantined = _relation_count(q_relation) if q_relation is not None else len(q_rows)
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if isinstance(events, duckdb.DuckDBPyRelation):
-                n_events = _relation_count(events)
-                con.register("_staged", events)
-            else:
-                table = self._as_arrow(events)
-                n_events = table.num_rows
-                con.register("_staged", table)
-            n_read = n_events + n_quarantined if read is None else read
-            if n_read != n_events + n_quarantined:
-                raise StoreError(
-                    f"{file}: a reader reported {n_read} rows read but gave {n_events} events "
-                    f"and {n_quarantined} quarantined rows; refusing to lose rows"
-                )
-            row = _first(con.execute("SELECT nextval('batch_ids')"))
-            assert row is not None
-            batch_id = int(row[0])
-            # the window that keeps one row per id is costly on big batches: only when needed
-            repeated = _first(
-                con.execute(
-                    "SELECT count(*) FROM (SELECT id FROM _staged GROUP BY id HAVING count(*) > 1)"
-                )
-            )
-            staged = (
-                "(SELECT *, row_number() OVER (PARTITION BY id) AS _n FROM _staged) s "
-                "WHERE _n = 1 AND"
-                if repeated and repeated[0]
-                else "_staged s WHERE"
-            )
-            inserted = _first(
-                con.execute(
-                    f"""INSERT INTO events
-                    SELECT {_COLUMNS}, ? AS batch_id FROM {staged}
-                    NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)""",
-                    [batch_id],
-                )
-            )
-            stored = int(inserted[0]) if inserted else 0
-            con.unregister("_staged")
-            if q_relation is not None:
-                con.register("_staged_q", q_relation)
-                con.execute(
-                    "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
-                    "left(raw, 10000) FROM _staged_q",
-                    [batch_id, file],
-                )
-                con.unregister("_staged_q")
-            elif q_rows:
-                con.executemany(
-                    "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [batch_id, file, q.line, q.reason, q.field, q.value, q.raw[:10_000]]
-                        for q in q_rows
-                    ],
-                )
-            result = BatchResult(
-                file=file,
-                sha256=sha256,
-                read=n_read,
-                stored=stored,
-                duplicates=n_events - stored,
-                quarantined=n_quarantined,
-                batch_id=batch_id,
-                quarantine=q_rows,
-            )
-            self._finish_batch(result, dataset)
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return result
-
-    def _finish_batch(self, result: BatchResult, dataset: str | None) -> None:
-        self.con.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                result.batch_id,
-                result.file,
-                result.sha256,
-                dataset,
-                result.read,
-                result.stored,
-                result.duplicates,
-                result.quarantined,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            ],
-        )
-        self.con.execute("COMMIT")
+        return previous
 
     @staticmethod
     def _as_arrow(events: pa.Table | pd.DataFrame) -> pa.Table:
@@ -577,14 +501,187 @@ class EventStore:
         ).fetchdf()
 
 
+class BatchWriter:
+    """One batch of an :class:`EventStore` being written, in one transaction.
+
+    Append events with :meth:`append` and rejected rows with :meth:`quarantine`,
+    as often as needed, then :meth:`commit`. Nothing is visible to other
+    connections before the commit; leaving a ``with`` block without committing
+    (or any error) rolls the whole batch back.
+
+    Repeated ids are settled at the commit, in one pass over the batch: a row
+    whose id is stored already, or appeared earlier in the batch, is dropped
+    and counted as a duplicate (the first copy is kept).
+    """
+
+    def __init__(self, store: EventStore, file: str, dataset: str | None) -> None:
+        self.store = store
+        self.file = file
+        self.dataset = dataset
+        self.appended = 0
+        self.quarantined = 0
+        self.rows: list[QuarantinedRow] = []
+        self._open = True
+        con = store.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = _first(con.execute("SELECT nextval('batch_ids'), (SELECT count(*) FROM events)"))
+            assert row is not None
+            self.batch_id = int(row[0])
+            self._had_events = bool(row[1])
+        except BaseException:
+            self.rollback()
+            raise
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+
+    def _run(self, sql: str, params: list[Any], source: object) -> int:
+        """Run an INSERT reading ``source`` (registered as ``_staged``); rows inserted."""
+        con = self.store.con
+        con.register("_staged", source)
+        try:
+            row = _first(con.execute(sql, params))
+        finally:
+            con.unregister("_staged")
+        return int(row[0]) if row else 0
+
+    def append(self, events: pa.Table | pd.DataFrame | duckdb.DuckDBPyRelation) -> int:
+        """Append events with the schema's columns; returns how many rows were appended."""
+        source = (
+            events if isinstance(events, duckdb.DuckDBPyRelation) else EventStore._as_arrow(events)
+        )
+        n = self._run(
+            f"INSERT INTO events SELECT {_COLUMNS}, ? AS batch_id FROM _staged",
+            [self.batch_id],
+            source,
+        )
+        self.appended += n
+        return n
+
+    def quarantine(self, rows: Sequence[QuarantinedRow] | duckdb.DuckDBPyRelation) -> int:
+        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``)."""
+        if isinstance(rows, duckdb.DuckDBPyRelation):
+            source: object = rows
+        else:
+            listed = list(rows)
+            if not listed:
+                return 0
+            self.rows.extend(listed)
+            source = pa.table(
+                {
+                    "line": pa.array([q.line for q in listed], pa.int64()),
+                    "reason": pa.array([q.reason for q in listed], pa.string()),
+                    "raw": pa.array([q.raw for q in listed], pa.string()),
+                    "field": pa.array([q.field for q in listed], pa.string()),
+                    "value": pa.array([q.value for q in listed], pa.string()),
+                }
+            )
+        n = self._run(
+            "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
+            "left(raw, 10000) FROM _staged",
+            [self.batch_id, self.file],
+            source,
+        )
+        self.quarantined += n
+        return n
+
+    def _drop_duplicates(self) -> int:
+        """Delete this batch's rows whose id is stored already or repeated; how many."""
+        con = self.store.con
+        b = {"b": self.batch_id}
+        mine = "SELECT id FROM events WHERE batch_id = $b"
+        gates = ["SELECT count(*) - count(DISTINCT id) FROM events WHERE batch_id = $b"]
+        if self._had_events:  # ids stored by earlier batches
+            gates.append(f"SELECT count(*) FROM events WHERE batch_id <> $b AND id IN ({mine})")
+        if not any((_first(con.execute(gate, b)) or (0,))[0] for gate in gates):
+            return 0
+        # older batches' rows sort first, then this batch's in the order appended
+        row = _first(
+            con.execute(
+                f"""DELETE FROM events WHERE rowid IN (
+                    SELECT r FROM (
+                        SELECT rowid AS r, batch_id AS b, row_number() OVER (
+                            PARTITION BY id ORDER BY batch_id = $b, rowid) AS n
+                        FROM events WHERE id IN ({mine}))
+                    WHERE b = $b AND n > 1)""",
+                b,
+            )
+        )
+        return int(row[0]) if row else 0
+
+    def commit(self, sha256: str, *, read: int | None = None) -> BatchResult:
+        """Settle duplicates, check the counts and commit; the batch's result.
+
+        When a batch with this content hash was stored meanwhile, nothing is
+        added: the stored batch comes back with ``already_ingested`` set.
+
+        Raises
+        ------
+        StoreError
+            When ``read`` is not the rows appended plus the rows quarantined
+            (a reader lost or invented rows); nothing is stored.
+        """
+        if not self._open:
+            raise StoreError(f"{self.file}: the batch was already committed or rolled back")
+        try:
+            previous = self.store._already_stored(sha256)
+            if previous is not None:
+                self.rollback()
+                return previous
+            n_read = self.appended + self.quarantined if read is None else read
+            if n_read != self.appended + self.quarantined:
+                raise StoreError(
+                    f"{self.file}: a reader reported {n_read} rows read but gave "
+                    f"{self.appended} events and {self.quarantined} quarantined rows; "
+                    "refusing to lose rows"
+                )
+            duplicates = self._drop_duplicates()
+            result = BatchResult(
+                file=self.file,
+                sha256=sha256,
+                read=n_read,
+                stored=self.appended - duplicates,
+                duplicates=duplicates,
+                quarantined=self.quarantined,
+                batch_id=self.batch_id,
+                quarantine=self.rows,
+            )
+            self.store.con.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    result.batch_id,
+                    result.file,
+                    result.sha256,
+                    self.dataset,
+                    result.read,
+                    result.stored,
+                    result.duplicates,
+                    result.quarantined,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                ],
+            )
+            self.store.con.execute("COMMIT")
+            self._open = False
+        except BaseException:
+            self.rollback()
+            raise
+        return result
+
+    def rollback(self) -> None:
+        """Undo everything the batch wrote (nothing happens after a commit)."""
+        if self._open:
+            self._open = False
+            self.store.con.execute("ROLLBACK")
+
+
 def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
     """The first row of a result, fetching all of it (DuckDB wants results finished)."""
     rows = result.fetchall()
     return rows[0] if rows else None
-
-
-def _relation_count(relation: duckdb.DuckDBPyRelation) -> int:
-    return int(relation.shape[0])
 
 
 def _as_date(value: dt.date | str, name: str) -> dt.date:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
@@ -22,7 +23,7 @@ import pyarrow.csv as pcsv
 
 from bilat.events.store import QuarantinedRow
 from bilat.ingest._normalise import RAW_LIMIT, RawBlock
-from bilat.ingest._source import Block, decode_line, iter_blocks
+from bilat.ingest._source import Block, decode_line, iter_blocks, prefetch
 
 __all__ = ["Layout", "read_delimited"]
 
@@ -67,7 +68,6 @@ def read_delimited(
     digest: object = None,
     skip_header: bool = False,
     expected: str = "",
-    quarantine: list[QuarantinedRow] | None = None,
 ) -> Iterator[RawBlock]:
     """Read tab-separated lines into raw blocks with columns ``line``, ``width`` and ``names``.
 
@@ -81,10 +81,13 @@ def read_delimited(
         Whether line 1 is a header (not a row).
     expected:
         How to describe the accepted widths in a quarantine reason.
-    quarantine:
-        Where overlong lines are reported (they never reach a block).
+
+    Lines are read, hashed and cut into blocks in a background thread (see
+    :func:`~bilat.ingest._source.prefetch`) while the blocks before are parsed.
+    An overlong line never reaches a block: it is quarantined with the block
+    that follows it.
     """
-    overlong = quarantine if quarantine is not None else []
+    overlong: deque[QuarantinedRow] = deque()  # filled by the reading thread
 
     def on_overlong(line: int, head: bytes) -> None:
         overlong.append(
@@ -95,14 +98,17 @@ def read_delimited(
             )
         )
 
+    def drain() -> list[QuarantinedRow]:
+        return [overlong.popleft() for _ in range(len(overlong))]
+
     first = True
-    for block in iter_blocks(stream, digest, on_overlong=on_overlong):  # type: ignore[arg-type]
+    blocks = iter_blocks(stream, digest, on_overlong=on_overlong)  # type: ignore[arg-type]
+    for block in prefetch(blocks):
         skip = 0
         if first and skip_header:
             skip = 1
         first = False
-        pending = list(overlong)
-        overlong.clear()
+        pending = drain()
         raw = _fast(block, skip, layouts, names)
         if raw is None:
             latin = _transcoded(block)
@@ -114,7 +120,7 @@ def read_delimited(
         yield raw
     if overlong:
         empty = pa.table({"line": pa.array([], pa.int64())})
-        yield RawBlock(_with_names(empty, names), lambda _n: "", list(overlong))
+        yield RawBlock(_with_names(empty, names), lambda _n: "", drain())
 
 
 _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -178,7 +184,7 @@ def _fast(
             io.BytesIO(memoryview(data)[start:]),
             read_options=pcsv.ReadOptions(
                 column_names=[f"c{i}" for i in range(width)],
-                block_size=max(1 << 22, min(len(data), 1 << 26)),
+                block_size=1 << 22,
             ),
             parse_options=pcsv.ParseOptions(
                 delimiter="\t",

@@ -5,10 +5,11 @@ plus the physical ``line`` each row came from. A reader's SQL turns a raw
 block into *candidate* rows (:data:`CANDIDATE_COLUMNS`) and flags rows that
 fail its checks (``_check`` names the check, ``_value`` the bad value). The
 shared SQL here then maps codes through the ontology (tables registered in
-DuckDB, joined, never looked up row by row), applies the checks every format
-shares, and stages good rows and quarantined rows in temporary tables, so
-that a whole file becomes one batch of the store without being held in
-Python memory.
+DuckDB, joined, never looked up row by row) and applies the checks every
+format shares. A :class:`Stager` spools a file's raw blocks to temporary
+Arrow files, in segments, each normalised and stored by one parallel
+statement, so that a whole file becomes one batch of the store without being
+held in memory.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 
-from bilat.errors import UnknownCodeError
+from bilat.errors import StoreError, UnknownCodeError
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import QuarantinedRow
 
@@ -33,8 +34,11 @@ __all__ = [
     "CANDIDATE_COLUMNS",
     "COMMON_CHECKS",
     "RAW_LIMIT",
+    "SEGMENT_BYTES",
+    "SEGMENT_REJECTS",
     "Check",
     "RawBlock",
+    "Segment",
     "Stager",
     "cameo_suggestions",
 ]
@@ -220,11 +224,11 @@ _MAP_SOURCES = {
 
 
 @functools.cache
-def _cameo_frame() -> pd.DataFrame:
+def _cameo_table() -> pa.Table:
     from bilat.ontology import cameo_table
 
     table = cameo_table()
-    return table[
+    frame = table[
         [
             "code",
             "root",
@@ -236,7 +240,8 @@ def _cameo_frame() -> pd.DataFrame:
             "plover_context",
             "domain",
         ]
-    ].copy()
+    ]
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _resolve(kind: str, key: str) -> str | None:
@@ -263,29 +268,62 @@ def cameo_suggestions(code: str) -> list[str]:
     return []
 
 
-class Stager:
-    """Stages one file: raw blocks in temporary Parquet parts, quarantine in DuckDB.
+SEGMENT_BYTES = 256 << 20
+"""Arrow bytes of raw rows per spool segment (each is normalised and stored by one INSERT)."""
 
-    Each raw block is checked as it arrives (its quarantined rows, with their
-    raw text, go to a temporary table) and written by DuckDB to a temporary
-    Parquet part. :meth:`events` is the normalising SQL over all the parts, so
-    the store's insert normalises every row once, in parallel, reading the file
-    back from disk with bounded memory whatever its size.
+SEGMENT_REJECTS = 100_000
+"""Rows the reader rejected that close a segment early (so they are staged in bounded batches)."""
+
+_MAP_SCHEMA = pa.schema([("kind", pa.string()), ("key", pa.string()), ("value", pa.string())])
+
+
+@dataclass
+class Segment:
+    """Part of a file's raw rows spooled to an Arrow file, with the rows the reader rejected.
+
+    ``maps`` resolves every country, sector and PLOVER key seen so far in the file.
+    """
+
+    path: Path | None
+    rows: int
+    rejected: list[QuarantinedRow]
+    maps: pa.Table
+
+
+class Stager:
+    """Stages one file in segments: raw rows spooled to disk, normalised by DuckDB in bulk.
+
+    :meth:`spool` runs in the reading thread and touches no database: it
+    resolves each raw block's country, sector and PLOVER keys through the
+    ontology (once per distinct key) and appends the block to an Arrow IPC
+    file, nearly a plain copy, closing a :class:`Segment` every
+    :data:`SEGMENT_BYTES`. :meth:`load` then runs, in the caller's thread,
+    the normalising SQL over a whole segment, memory-mapped, so that each row
+    is checked and normalised once, by one parallel statement, while the next
+    segment is read. Memory stays bounded by about two segments whatever the
+    file's size.
+
+    Rows that fail a check are left out of a segment's events; the row count
+    the statement returns shows whether any did, and only then are they found
+    by the checks' SQL. :meth:`settle` quarantines them at the end, their raw
+    text read again from the file.
 
     Parameters
     ----------
     con:
-        The connection of the store (or a private one, for parallel ingest).
+        The connection that runs the SQL (the store's, or a private one).
     candidates:
-        The reader's SQL over the raw block, registered as ``_bilat_raw``,
+        The reader's SQL over a raw block registered as ``_bilat_raw``,
         selecting :data:`CANDIDATE_COLUMNS`.
     checks:
         The reader's own checks, by the names its SQL puts in ``_check``.
     file:
-        The file name, for the quarantine.
+        The file name, for messages.
     final:
         The reader's SQL already selects the event columns (plus ``line``,
         ``_check`` and ``_value``): no ontology mapping (bilat's own exports).
+    reread:
+        Reads the file's raw blocks again (for the raw text of failed rows).
     """
 
     def __init__(
@@ -296,96 +334,172 @@ class Stager:
         file: str,
         *,
         final: bool = False,
+        reread: Callable[[], Iterator[RawBlock]] | None = None,
     ) -> None:
         self.con = con
         self.candidates = candidates
         self.final = final
-        self._known: set[tuple[str, str]] = set()
+        self.reread = reread
         self.checks = {**COMMON_CHECKS, **checks}
         self.file = file
         self.read = 0
-        self.n_quarantined = 0
+        self.events = 0
+        self.failed = 0
+        self._maps: dict[tuple[str, str], str | None] = {}
         self._dir = Path(tempfile.mkdtemp(prefix="bilat-ingest-"))
-        self._parts = 0
-        self._setup()
+        self._segments = 0
 
-    def _setup(self) -> None:
-        con = self.con
-        con.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS _bilat_map (kind VARCHAR, key VARCHAR, value VARCHAR)"
-        )
-        exists = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_bilat_cameo' AND temporary"
-        ).fetchall()[0]
-        if not exists or not exists[0]:
-            con.register("_bilat_cameo_df", _cameo_frame())
-            con.execute("CREATE TEMP TABLE _bilat_cameo AS SELECT * FROM _bilat_cameo_df")
-            con.unregister("_bilat_cameo_df")
-        self._known = {
-            (str(kind), str(key))
-            for kind, key in con.execute("SELECT kind, key FROM _bilat_map").fetchall()
-        }
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _bilat_stage_q (line BIGINT, reason VARCHAR, "
-            "raw VARCHAR, field VARCHAR, value VARCHAR)"
-        )
-
-    # -- mapping tables ------------------------------------------------------------------------
-    def _extend_maps(self, table: pa.Table) -> None:
-        """Resolve the block's country, sector and PLOVER keys not yet in ``_bilat_map``."""
-        wanted: dict[str, set[str]] = {"country": set(), "sector": set(), "plover": set()}
+    # -- the reading thread --------------------------------------------------------------------
+    def _map_keys(self, table: pa.Table) -> None:
+        """Resolve the block's country, sector and PLOVER keys not seen before."""
         for kind, cols in _MAP_SOURCES.items():
             for col in cols:
-                if col in table.column_names:
-                    values = pc.unique(table.column(col)).to_pylist()
-                    wanted[kind].update(v for v in values if v)
-        new = []
-        for kind, keys in wanted.items():
-            for key in keys:
-                if kind == "plover":
-                    key = key.strip().upper()
-                if (kind, key) not in self._known:
-                    self._known.add((kind, key))
-                    new.append((kind, key, _resolve(kind, key)))
-        if new:
-            self.con.executemany("INSERT INTO _bilat_map VALUES (?, ?, ?)", new)
+                if col not in table.column_names:
+                    continue
+                for key in pc.unique(table.column(col)).to_pylist():
+                    if not key:
+                        continue
+                    if kind == "plover":
+                        key = key.strip().upper()
+                    if (kind, key) not in self._maps:
+                        self._maps[(kind, key)] = _resolve(kind, key)
 
-    def _body(self) -> str:
-        return self.candidates if self.final else _FINAL
+    def _maps_table(self) -> pa.Table:
+        kinds, keys, values = [], [], []
+        for (kind, key), value in self._maps.items():
+            kinds.append(kind)
+            keys.append(key)
+            values.append(value)
+        return pa.table([kinds, keys, values], schema=_MAP_SCHEMA)
 
-    # -- blocks ----------------------------------------------------------------------------------
-    def add(self, block: RawBlock) -> None:
-        """Check one raw block, keep its quarantined rows and spool it as a Parquet part."""
-        con = self.con
-        self.read += block.table.num_rows + len(block.quarantine)
-        if block.quarantine:
-            self._stage_quarantine(block.quarantine)
-        if block.table.num_rows == 0:
-            return
-        table = block.table
-        part = str(self._dir / f"part-{self._parts:06d}.parquet").replace("'", "''")
-        con.register("_bilat_raw", table)
+    def spool(self, blocks: Iterable[RawBlock]) -> Iterator[Segment]:
+        """Spool raw blocks into segments (see the class docstring); runs in any thread."""
+        writer: ipc.RecordBatchFileWriter | None = None
+        schema: pa.Schema | None = None
+        path: Path | None = None
+        rows = size = 0
+        rejected: list[QuarantinedRow] = []
+
+        def close() -> Segment:
+            if writer is not None:
+                writer.close()
+            return Segment(path, rows, rejected, self._maps_table())
+
         try:
-            if not self.final:
-                con.execute(f"CREATE OR REPLACE TEMP VIEW _bilat_cand AS {self.candidates}")
-                self._extend_maps(table)
-            checks = self.candidates if self.final else _CHECKS
-            bad = con.execute(
-                f"SELECT line, _check, _value FROM ({checks}) "
-                "WHERE _check IS NOT NULL ORDER BY line"
-            ).fetchall()
-            con.execute(
-                f"COPY (SELECT * FROM _bilat_raw) TO '{part}' "
-                "(FORMAT parquet, COMPRESSION uncompressed)"
-            )
+            for block in blocks:
+                self.read += block.table.num_rows + len(block.quarantine)
+                rejected.extend(block.quarantine)
+                table = block.table
+                if table.num_rows:
+                    if not self.final:
+                        self._map_keys(table)
+                    if schema is None:
+                        schema = table.schema
+                    elif table.schema != schema:
+                        table = table.cast(schema)
+                    if writer is None:
+                        path = self._dir / f"segment-{self._segments:05d}.arrow"
+                        self._segments += 1
+                        writer = ipc.new_file(str(path), schema)
+                    writer.write_table(table)
+                    rows += table.num_rows
+                    size += table.nbytes
+                if size >= SEGMENT_BYTES or len(rejected) >= SEGMENT_REJECTS:
+                    yield close()
+                    writer, path, rows, size, rejected = None, None, 0, 0, []
+            if rows or rejected:
+                yield close()
         finally:
-            con.unregister("_bilat_raw")
-        self._parts += 1
-        if bad:
-            rows = []
-            for line, check, value in bad:
-                rows.append(self.quarantined(int(line), str(check), value, block.raw_line))
-            self._stage_quarantine(rows)
+            if writer is not None:
+                writer.close()
+
+    # -- the caller's thread -------------------------------------------------------------------
+    def _sql(self, body: str) -> str:
+        """``body`` (SQL over ``_bilat_cand``) with the reader's SQL as that CTE."""
+        if self.final:
+            return self.candidates
+        return f"WITH _bilat_cand AS ({self.candidates}), {body.lstrip().removeprefix('WITH ')}"
+
+    def events_sql(self) -> str:
+        """SQL of the valid, normalised events of the segment being loaded."""
+        return f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL"
+
+    def load(
+        self,
+        segment: Segment,
+        on_events: Callable[[str], int],
+        on_rejected: Callable[[list[QuarantinedRow]], object],
+    ) -> None:
+        """Hand a segment's events (as SQL) to ``on_events`` and its rejected rows on.
+
+        ``on_events`` runs the SQL (an INSERT or a COPY) and returns its row
+        count; rows that failed a check are noted for :meth:`settle`.
+        """
+        if segment.rejected:
+            on_rejected(segment.rejected)
+        if segment.path is None:
+            return
+        con = self.con
+        table = ipc.open_file(pa.memory_map(str(segment.path))).read_all()
+        con.register("_bilat_raw", table)
+        con.register("_bilat_map", segment.maps)
+        con.register("_bilat_cameo", _cameo_table())
+        try:
+            n = on_events(self.events_sql())
+            self.events += n
+            if n < segment.rows:
+                con.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS _bilat_failed "
+                    "(line BIGINT, _check VARCHAR, _value VARCHAR)"
+                )
+                row = con.execute(
+                    "INSERT INTO _bilat_failed SELECT line, _check, _value "
+                    f"FROM ({self._sql(_CHECKS)}) WHERE _check IS NOT NULL"
+                ).fetchall()
+                self.failed += int(row[0][0])
+        finally:
+            for name in ("_bilat_raw", "_bilat_map", "_bilat_cameo"):
+                con.unregister(name)
+            del table
+            segment.path.unlink(missing_ok=True)
+        if self.events + self.failed + len(segment.rejected) > self.read:
+            raise StoreError(f"{self.file}: more events than rows read; refusing to go on")
+
+    def settle(self, on_rejected: Callable[[list[QuarantinedRow]], object]) -> None:
+        """Quarantine the rows that failed a check, with their raw text; check the counts.
+
+        The raw text comes from reading the file again, a block at a time, and
+        only when some row failed.
+
+        Raises
+        ------
+        StoreError
+            When rows read are not events + rejected + failed rows (rows would be lost).
+        """
+        found = 0
+        if self.failed and self.reread is not None:
+            for block in self.reread():
+                if block.table.num_rows == 0:
+                    continue
+                lines = block.table.column("line")
+                bad = self.con.execute(
+                    "SELECT line, _check, _value FROM _bilat_failed "
+                    "WHERE line BETWEEN ? AND ? ORDER BY line",
+                    [pc.min(lines).as_py(), pc.max(lines).as_py()],
+                ).fetchall()
+                if bad:
+                    found += len(bad)
+                    on_rejected(
+                        [
+                            self.quarantined(int(line), str(check), value, block.raw_line)
+                            for line, check, value in bad
+                        ]
+                    )
+        if found != self.failed:
+            raise StoreError(
+                f"{self.file}: {self.failed} rows failed a check but {found} were found again; "
+                "refusing to lose rows"
+            )
 
     def quarantined(
         self, line: int, check: str, value: object, raw_line: Callable[[int], str]
@@ -406,64 +520,7 @@ class Stager:
             value=None if text is None else text[:RAW_LIMIT],
         )
 
-    def _stage_quarantine(self, rows: Iterable[QuarantinedRow]) -> None:
-        rows = list(rows)
-        self.n_quarantined += len(rows)
-        table = pa.table(
-            {
-                "line": pa.array([q.line for q in rows], pa.int64()),
-                "reason": pa.array([q.reason for q in rows], pa.string()),
-                "raw": pa.array([q.raw[:RAW_LIMIT] for q in rows], pa.string()),
-                "field": pa.array([q.field for q in rows], pa.string()),
-                "value": pa.array([q.value for q in rows], pa.string()),
-            }
-        )
-        self.con.register("_bilat_q", table)
-        try:
-            self.con.execute("INSERT INTO _bilat_stage_q SELECT * FROM _bilat_q")
-        finally:
-            self.con.unregister("_bilat_q")
-
-    # -- results -----------------------------------------------------------------------------
-    def events_sql(self) -> str:
-        """SQL normalising the file's spooled raw parts: its valid events (after :meth:`finish`)."""
-        return f"SELECT {_EVENT_COLUMNS} FROM ({self._body()}) WHERE _check IS NULL"
-
-    def finish(self) -> None:
-        """Point ``_bilat_raw`` (and ``_bilat_cand``) at the spooled parts."""
-        if self._parts == 0:
-            return
-        parts = str(self._dir / "part-*.parquet").replace("'", "''")
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _bilat_raw AS SELECT * FROM '{parts}'")
-        if not self.final:
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW _bilat_cand AS {self.candidates}")
-
-    def events(self) -> duckdb.DuckDBPyRelation:
-        """The file's normalised, valid events, a relation on the connection."""
-        if self._parts == 0:
-            from bilat.events.schema import sql_columns
-
-            return self.con.sql(
-                "SELECT * FROM (SELECT "
-                + ", ".join(
-                    f"CAST(NULL AS {c.split()[1]}) AS {c.split()[0]}"
-                    for c in sql_columns().split(",\n")
-                )
-                + ") WHERE false"
-            )
-        return self.con.sql(self.events_sql())
-
-    def quarantine(self) -> duckdb.DuckDBPyRelation:
-        """The staged quarantined rows (line, reason, raw, field, value), in line order."""
-        return self.con.sql("SELECT * FROM _bilat_stage_q ORDER BY line")
-
-    def counts(self) -> tuple[int, int]:
-        """Rows that become events (valid rows) and quarantined rows."""
-        return self.read - self.n_quarantined, self.n_quarantined
-
     def close(self) -> None:
-        """Drop the staging views and tables and delete the spool."""
-        self.con.execute("DROP TABLE IF EXISTS _bilat_stage_q")
-        self.con.execute("DROP VIEW IF EXISTS _bilat_cand")
-        self.con.execute("DROP VIEW IF EXISTS _bilat_raw")
+        """Drop the table of failed rows and delete the spool."""
+        self.con.execute("DROP TABLE IF EXISTS _bilat_failed")
         shutil.rmtree(self._dir, ignore_errors=True)

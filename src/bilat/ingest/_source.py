@@ -13,12 +13,14 @@ import gzip
 import hashlib
 import io
 import os
+import queue
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from bilat.errors import FormatError, InputError
 
@@ -31,7 +33,10 @@ __all__ = [
     "expand",
     "file_size",
     "iter_blocks",
+    "prefetch",
 ]
+
+T = TypeVar("T")
 
 BLOCK_SIZE = 1 << 24
 """Bytes read at a time (16 MiB); blocks are cut at the last newline."""
@@ -120,14 +125,14 @@ class _Guarded(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        return n
+        return self._guard(lambda: self._inner.readinto(buffer))  # type: ignore[attr-defined]
 
     def read(self, size: int | None = -1) -> bytes:
+        return self._guard(lambda: self._inner.read(-1 if size is None else size))
+
+    def _guard(self, call: Callable[[], T]) -> T:
         try:
-            return self._inner.read(-1 if size is None else size)
+            return call()
         except EOFError as err:
             raise FormatError(
                 "the compressed stream is truncated (it ends before its end marker); "
@@ -203,12 +208,12 @@ class Block:
     """
 
     first_line: int
-    data: bytes
+    data: bytes | bytearray
     n_lines: int
 
     def lines(self) -> list[bytes]:
         """The block's lines, without their line ends (``\\r\\n`` or ``\\n``)."""
-        parts = self.data.split(b"\n")
+        parts = bytes(self.data).split(b"\n")
         if parts and parts[-1] == b"":
             parts.pop()
         return [p[:-1] if p.endswith(b"\r") else p for p in parts]
@@ -231,32 +236,36 @@ def iter_blocks(
     pending = b""
     skipping = False  # inside an overlong line, dropping bytes to its end
     while True:
-        chunk = stream.read(block_size)
-        if digest is not None and chunk:
-            digest.update(chunk)
-        if not chunk:
+        # the pending tail, then fresh bytes read in place: a block is never copied whole
+        data = bytearray(len(pending) + block_size)
+        data[: len(pending)] = pending
+        got = _read_into(stream, memoryview(data)[len(pending) :])
+        if not got:
             break
+        if digest is not None:
+            digest.update(memoryview(data)[len(pending) : len(pending) + got])
+        del data[len(pending) + got :]
         if skipping:
-            cut = chunk.find(b"\n")
+            cut = data.find(b"\n")
             if cut < 0:
                 continue
-            chunk = chunk[cut + 1 :]
+            del data[: cut + 1]
             skipping = False
             line += 1
-        data = pending + chunk if pending else chunk
         cut = data.rfind(b"\n")
         if cut < 0:
             if len(data) > max_line:
                 if on_overlong is not None:
-                    on_overlong(line, data[:1000])
+                    on_overlong(line, bytes(data[:1000]))
                 pending = b""
                 skipping = True
             else:
-                pending = data
+                pending = bytes(data)
             continue
-        body, pending = data[: cut + 1], data[cut + 1 :]
-        n = body.count(b"\n")
-        yield Block(line, body, n)
+        pending = bytes(data[cut + 1 :])
+        del data[cut + 1 :]
+        n = data.count(b"\n")
+        yield Block(line, data, n)
         line += n
         if len(pending) > max_line:
             if on_overlong is not None:
@@ -267,6 +276,17 @@ def iter_blocks(
         return
     if pending:
         yield Block(line, pending, 1)
+
+
+def _read_into(stream: IO[bytes], buffer: memoryview) -> int:
+    """Fill ``buffer`` from ``stream`` (short only at the end); bytes read."""
+    total = 0
+    while total < len(buffer):
+        got = stream.readinto(buffer[total:])  # type: ignore[attr-defined]
+        if not got:
+            break
+        total += got
+    return total
 
 
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
@@ -296,3 +316,50 @@ def file_size(source: Source) -> int | None:
         return os.path.getsize(source.path)
     except OSError:
         return None
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, at most ``depth`` ahead.
+
+    Reading, decompressing, hashing and parsing the next block (Arrow and
+    zlib release the GIL) overlap with checking and spooling this one in
+    DuckDB; memory stays bounded by ``depth`` blocks. Errors reach the caller.
+    """
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as err:  # handed to the consumer, raised there
+            buffer.put(err)
+
+    worker = threading.Thread(target=produce, daemon=True, name="bilat-ingest-read")
+    worker.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                buffer.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)

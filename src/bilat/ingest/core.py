@@ -1,18 +1,17 @@
 """Ingest event files into an :class:`~bilat.events.EventStore`, losing nothing.
 
 Each file (or zip member) becomes one batch of the store, written in one
-transaction: its rows are read in blocks, normalised inside DuckDB and staged
-in temporary tables (bounded memory whatever the file's size), and only a
-file read to its end is stored. For every file, rows read = stored +
-duplicates + quarantined, each quarantined row named with its file, line and
-reason; a file whose content was ingested before adds nothing.
+transaction: its rows are read in blocks and spooled to a temporary Arrow
+file (bounded memory whatever the file's size), then normalised and stored
+by one INSERT inside DuckDB; only a file read to its end is stored. For
+every file, rows read = stored + duplicates + quarantined, each quarantined
+row named with its file, line and reason; a file whose content was ingested
+before adds nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from bilat.errors import FormatError, InputError
 from bilat.events.store import BatchResult, EventStore, QuarantinedRow
 from bilat.ingest import gdelt, icews, native, plover
 from bilat.ingest._normalise import Check, RawBlock, Stager
-from bilat.ingest._source import Source, expand
+from bilat.ingest._source import Source, expand, prefetch
 from bilat.ingest.detect import FORMATS, detect_format, read_head, sniff
 
 __all__ = [
@@ -53,7 +52,6 @@ class _ReadRaw(Protocol):
         *,
         head: bytes,
         digest: Any = None,
-        quarantine: list[QuarantinedRow] | None = None,
     ) -> Iterator[RawBlock]: ...
 
 
@@ -217,85 +215,42 @@ def resolve_format(source: Source, fmt: str, head: bytes) -> str:
 
 
 def stage_source(
-    source: Source, stager_for: Callable[[Reader], Stager], fmt: str = "auto"
-) -> tuple[Stager, str, str]:
-    """Read a whole source into a new stager; returns it, the format and the sha256."""
+    source: Source,
+    con: duckdb.DuckDBPyConnection,
+    on_events: Callable[[str], int],
+    on_rejected: Callable[[list[QuarantinedRow]], object],
+    fmt: str = "auto",
+) -> tuple[str, str, int]:
+    """Read a whole source, handing on its events and its quarantined rows as they come.
+
+    The file is spooled in segments (see :class:`~bilat.ingest._normalise.Stager`):
+    ``on_events`` gets the SQL of each segment's valid events, runs it on
+    ``con`` and returns its row count; ``on_rejected`` gets quarantined rows
+    in batches. Returns the format, the content's sha256 and the rows read.
+    """
     head = read_head(source)
     fmt = resolve_format(source, fmt, head)
     reader = reader_for(fmt, head)
     digest = hashlib.sha256()
-    overlong: list[QuarantinedRow] = []
-    stager = stager_for(reader)
+
+    def reread() -> Iterator[RawBlock]:
+        with source.open() as stream:
+            yield from reader.read_raw(stream, head=head)
+
+    stager = Stager(con, reader.sql, reader.checks, source.name, final=reader.final, reread=reread)
     try:
         with source.open() as stream:
-            blocks = reader.read_raw(stream, head=head, digest=digest, quarantine=overlong)
-            for block in prefetch(blocks):
-                stager.add(block)
-        if overlong:
-            stager.add(RawBlock(_empty_like(), str, list(overlong)))
-        stager.finish()
+            blocks = reader.read_raw(stream, head=head, digest=digest)
+            for segment in prefetch(stager.spool(blocks), depth=1):
+                stager.load(segment, on_events, on_rejected)
+        stager.settle(on_rejected)
     except FormatError as err:
-        stager.close()
         if err.file is None:
             raise FormatError(err.reason, file=source.name, line=err.line) from err
         raise
-    except BaseException:
-        stager.close()
-        raise
-    return stager, fmt, digest.hexdigest()
-
-
-_DONE = object()
-
-
-def prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """Iterate ``items`` in a background thread, at most ``depth`` ahead.
-
-    Reading, decompressing, hashing and parsing the next block (Arrow and
-    zlib release the GIL) overlap with checking and spooling this one in
-    DuckDB; memory stays bounded by ``depth`` blocks. Errors reach the caller.
-    """
-    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        buffer.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            buffer.put(_DONE)
-        except BaseException as err:  # handed to the consumer, raised there
-            buffer.put(err)
-
-    worker = threading.Thread(target=produce, daemon=True, name="bilat-ingest-read")
-    worker.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
     finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                worker.join(0.05)
-
-
-def _empty_like() -> Any:
-    import pyarrow as pa
-
-    return pa.table({"line": pa.array([], pa.int64())})
+        stager.close()
+    return fmt, digest.hexdigest(), stager.read
 
 
 def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileResult:
@@ -304,29 +259,17 @@ def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileR
     if previous is not None:
         head = read_head(source)
         return FileResult.from_batch(previous, sniff(head) or fmt)
-    with memory_limit(store.con, MEMORY_LIMIT):
-        stager, used, sha = stage_source(
-            source,
-            lambda reader: Stager(
-                store.con, reader.sql, reader.checks, source.name, final=reader.final
-            ),
-            fmt,
+    used = resolve_format(source, fmt, read_head(source))
+    con = store.con
+    with memory_limit(con, MEMORY_LIMIT), store.begin_batch(source.name, dataset=used) as batch:
+        _, sha, read = stage_source(
+            source, con, lambda sql: batch.append(con.sql(sql)), batch.quarantine, used
         )
-        try:
-            batch = store.add_batch(
-                stager.events(),
-                file=source.name,
-                sha256=sha,
-                read=stager.read,
-                quarantine=stager.quarantine(),
-                dataset=used,
-            )
-        finally:
-            stager.close()
-    return FileResult.from_batch(batch, used)
+        result = batch.commit(sha, read=read)
+    return FileResult.from_batch(result, used)
 
 
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while a file is ingested (it spills to disk beyond it)."""
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
-from bilat.events.store import QuarantinedRow
 from bilat.ingest._delimited import Layout, read_delimited
 from bilat.ingest._normalise import Check, RawBlock
 
@@ -133,7 +132,6 @@ def read_raw(
     *,
     head: bytes,
     digest: object = None,
-    quarantine: list[QuarantinedRow] | None = None,
 ) -> Iterator[RawBlock]:
     """Read a GDELT event stream into raw blocks (mixed widths allowed).
 
@@ -147,5 +145,4 @@ def read_raw(
         digest=digest,
         skip_header=skip,
         expected="57 or 58 (GDELT 1.0) or 61 (GDELT 2.0)",
-        quarantine=quarantine,
     )

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import IO
 
 from bilat.errors import FormatError
-from bilat.events.store import QuarantinedRow
 from bilat.ingest._delimited import Layout, read_delimited
 from bilat.ingest._normalise import Check, RawBlock
 from bilat.ingest._source import decode_line
@@ -150,7 +149,6 @@ def read_raw(
     *,
     head: bytes,
     digest: object = None,
-    quarantine: list[QuarantinedRow] | None = None,
 ) -> Iterator[RawBlock]:
     """Read an ICEWS event stream into raw blocks; ``head`` holds its header line."""
     layout = header_layout(head.split(b"\n", 1)[0])
@@ -161,5 +159,4 @@ def read_raw(
         digest=digest,
         skip_header=True,
         expected=f"{layout.width} (the header's columns)",
-        quarantine=quarantine,
     )

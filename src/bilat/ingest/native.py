@@ -20,7 +20,6 @@ import pyarrow.parquet as pq
 
 from bilat.errors import FormatError
 from bilat.events.schema import EVENT_FIELDS
-from bilat.events.store import QuarantinedRow
 from bilat.ingest._normalise import RAW_LIMIT, Check, RawBlock
 from bilat.ingest.plover import iter_json
 
@@ -121,7 +120,6 @@ def read_raw(
     *,
     head: bytes,
     digest: Any = None,
-    quarantine: list[QuarantinedRow] | None = None,
     batch: int = 50_000,
 ) -> Iterator[RawBlock]:
     """Read a bilat export (Parquet, CSV or JSON Lines, told apart by content)."""

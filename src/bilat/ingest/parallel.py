@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +26,11 @@ import duckdb
 from bilat.errors import InputError, MissingExtraError
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import EventStore, QuarantinedRow
-from bilat.ingest._normalise import Stager
 from bilat.ingest._source import Source
 from bilat.ingest.core import (
     MEMORY_LIMIT,
     FileResult,
     IngestReport,
-    Reader,
     _unrecognised,
     stage_source,
 )
@@ -80,30 +79,26 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")
-    try:
+    target = out.replace("'", "''")
+    prefix = f"part-{sha[:16]}"
+    segments = itertools.count()
 
-        def make(reader: Reader) -> Stager:
-            return Stager(con, reader.sql, reader.checks, source.name, final=reader.final)
-
-        stager, used, sha = stage_source(source, make, fmt)
-        result.format, result.sha256, result.read = used, sha, stager.read
-        n_events, _ = stager.counts()
-        if n_events:
-            prefix = f"part-{sha[:16]}"
-            target = out.replace("'", "''")
-            con.execute(
-                f"COPY (SELECT *, year(date) AS year FROM ({stager.events_sql()})) TO '{target}' "
-                f"(FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE, "
-                f"FILENAME_PATTERN '{prefix}_{{i}}')"
-            )
-            result.files = sorted(glob.glob(str(Path(out) / "year=*" / f"{prefix}_*.parquet")))
-        rows = con.execute(
-            "SELECT line, reason, raw, field, value FROM _bilat_stage_q ORDER BY line"
+    def copy(sql: str) -> int:
+        name = f"{prefix}-{next(segments):04d}"
+        row = con.execute(
+            f"COPY (SELECT *, year(date) AS year FROM ({sql})) TO '{target}' "
+            f"(FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE, "
+            f"FILENAME_PATTERN '{name}_{{i}}')"
         ).fetchall()
-        result.quarantine = [QuarantinedRow(r[0], r[1], r[2] or "", r[3], r[4]) for r in rows]
-        stager.close()
+        return int(row[0][0])
+
+    try:
+        result.format, result.sha256, result.read = stage_source(
+            source, con, copy, result.quarantine.extend, fmt
+        )
     finally:
         con.close()
+    result.files = sorted(glob.glob(str(Path(out) / "year=*" / f"{prefix}-*.parquet")))
     return result
 
 

@@ -38,7 +38,6 @@ import pyarrow as pa
 
 from bilat.errors import FormatError
 from bilat.events.schema import content_id
-from bilat.events.store import QuarantinedRow
 from bilat.ingest._delimited import Layout, read_delimited
 from bilat.ingest._normalise import RAW_LIMIT, Check, RawBlock
 from bilat.ingest._source import decode_line
@@ -316,7 +315,6 @@ def read_json_raw(
     *,
     head: bytes = b"",
     digest: Any = None,
-    quarantine: list[QuarantinedRow] | None = None,
     batch: int = 20_000,
 ) -> Iterator[RawBlock]:
     """Read PLOVER JSON or JSON Lines into raw blocks of at most ``batch`` records."""
@@ -440,7 +438,6 @@ def read_polecat_raw(
     *,
     head: bytes,
     digest: Any = None,
-    quarantine: list[QuarantinedRow] | None = None,
 ) -> Iterator[RawBlock]:
     """Read a POLECAT tab-separated stream into raw blocks; ``head`` holds its first lines."""
     lines = head.split(b"\n")
@@ -453,6 +450,5 @@ def read_polecat_raw(
         digest=digest,
         skip_header=True,
         expected=f"{layout.width} (the header's columns; a stray tab inside a field?)",
-        quarantine=quarantine,
     ):
         yield RawBlock(block.table.drop_columns(["width"]), block.raw_line, block.quarantine)

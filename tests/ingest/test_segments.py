@@ -1,0 +1,55 @@
+"""A file spooled in many segments is still one batch that loses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bilat.events import EventStore
+from bilat.ingest import _normalise, _source, ingest
+
+from .test_badinput import gdelt_row, reconciled, write
+
+
+@pytest.fixture
+def tiny_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of about ten rows and a new segment after every block."""
+    monkeypatch.setattr(_normalise, "SEGMENT_BYTES", 1)
+    original = _source.iter_blocks
+
+    def small(*args: object, **kwargs: object) -> object:
+        kwargs["block_size"] = 2000
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("bilat.ingest._delimited.iter_blocks", small)
+
+
+def test_many_segments_reconcile(tiny_segments: None, tmp_path: Path, store: EventStore) -> None:
+    lines = [gdelt_row(str(i)) for i in range(1, 121)]
+    lines[9] = gdelt_row("10", code="999")  # unknown code, early
+    lines[99] = gdelt_row("100", date="20190231")  # impossible date, late
+    lines[59] = "\t".join(lines[59].split("\t")[:30])  # wrong width, in the middle
+    copy = lines[4].split("\t")
+    copy[-1] = "https://example.org/second-copy"
+    lines[110] = "\t".join(copy)  # the event of line 5 again, in a later segment
+    path = write(tmp_path / "g.tsv", lines)
+    report = ingest([path], store)
+    reconciled(report)
+    assert (report.read, report.stored, report.duplicates, report.quarantined) == (120, 116, 1, 3)
+    q = store.quarantined().sort_values("line")
+    assert q.line.tolist() == [10, 60, 100]
+    assert q.raw.tolist()[0] == lines[9]
+    assert q.raw.tolist()[2] == lines[99]
+    kept = store.query().set_index("id").loc["gdelt2:5", "url"]
+    assert kept == "https://example.org/5"  # the first copy stays
+    assert ingest([path], store).stored == 0
+
+
+def test_overlong_last_line_counts_once(tmp_path: Path, store: EventStore) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_bytes((gdelt_row("1") + "\n").encode() + b"x" * (_source.MAX_LINE + 10))
+    report = ingest([path], store)
+    reconciled(report)
+    assert (report.read, report.stored, report.quarantined) == (2, 1, 1)
+    assert store.quarantined().line.tolist() == [2]
