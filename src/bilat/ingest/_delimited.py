@@ -10,7 +10,6 @@ against the known widths. Either way every row keeps its physical line number.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -181,7 +180,7 @@ def _fast(
 
     try:
         table = pcsv.read_csv(
-            io.BytesIO(memoryview(data)[start:]),
+            pa.BufferReader(pa.py_buffer(memoryview(data)[start:])),
             read_options=pcsv.ReadOptions(
                 column_names=[f"c{i}" for i in range(width)],
                 block_size=1 << 22,

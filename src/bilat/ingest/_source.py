@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import numpy as np
+
 from bilat.errors import FormatError, InputError
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_NEWLINE = ord("\n")
 
 BLOCK_SIZE = 1 << 24
 """Bytes read at a time (16 MiB); blocks are cut at the last newline."""
@@ -264,7 +267,7 @@ def iter_blocks(
             continue
         pending = bytes(data[cut + 1 :])
         del data[cut + 1 :]
-        n = data.count(b"\n")
+        n = int(np.count_nonzero(np.frombuffer(data, np.uint8) == _NEWLINE))
         yield Block(line, data, n)
         line += n
         if len(pending) > max_line:
