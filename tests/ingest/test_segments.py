@@ -8,6 +8,7 @@ import pytest
 
 from bilat.events import EventStore
 from bilat.ingest import _normalise, _source, ingest
+from bilat.ingest.core import stage_source
 
 from .test_badinput import gdelt_row, reconciled, write
 
@@ -53,3 +54,38 @@ def test_overlong_last_line_counts_once(tmp_path: Path, store: EventStore) -> No
     reconciled(report)
     assert (report.read, report.stored, report.quarantined) == (2, 1, 1)
     assert store.quarantined().line.tolist() == [2]
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux /proc/self/smaps")
+def test_stored_segments_give_their_memory_back(
+    tiny_segments: None, tmp_path: Path, store: EventStore
+) -> None:
+    """DuckDB holds what a transaction scanned until it ends; the spool's pages are released."""
+
+    def resident_segments() -> dict[str, int]:
+        pages: dict[str, int] = {}
+        name = ""
+        for line in Path("/proc/self/smaps").read_text().splitlines():
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 6:
+                name = fields[5] if "segment-" in line else ""
+            elif name and fields[0] == "Rss:":
+                pages[name] = pages.get(name, 0) + int(fields[1])
+        return pages
+
+    path = write(tmp_path / "g.tsv", [gdelt_row(str(i)) for i in range(1, 61)])
+    seen: list[dict[str, int]] = []
+    with store.begin_batch(str(path), dataset="gdelt") as batch:
+
+        def on_events(sql: str) -> int:
+            n = batch.append(store.con.sql(sql))
+            seen.append(resident_segments())
+            return n
+
+        _, sha, read = stage_source(
+            _source.expand([path])[0], store.con, on_events, batch.quarantine
+        )
+        assert batch.commit(sha, read=read).stored == 60
+    assert len(seen) > 3
+    for during in seen[1:]:  # only the segment being stored is resident
+        assert sum(1 for kb in during.values() if kb > 0) <= 1, during

@@ -15,6 +15,7 @@ held in memory.
 from __future__ import annotations
 
 import functools
+import mmap
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -440,7 +441,9 @@ class Stager:
         if segment.path is None:
             return
         con = self.con
-        table = ipc.open_file(pa.memory_map(str(segment.path))).read_all()
+        with segment.path.open("rb") as handle:
+            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        table = ipc.open_file(pa.BufferReader(pa.py_buffer(mapping))).read_all()
         con.register("_bilat_raw", table)
         con.register("_bilat_map", segment.maps)
         con.register("_bilat_cameo", _cameo_table())
@@ -461,6 +464,9 @@ class Stager:
             for name in ("_bilat_raw", "_bilat_map", "_bilat_cameo"):
                 con.unregister(name)
             del table
+            # DuckDB keeps what a transaction scanned until it ends: hand the pages back now
+            if hasattr(mapping, "madvise"):
+                mapping.madvise(mmap.MADV_DONTNEED)
             segment.path.unlink(missing_ok=True)
         if self.events + self.failed + len(segment.rejected) > self.read:
             raise StoreError(f"{self.file}: more events than rows read; refusing to go on")
