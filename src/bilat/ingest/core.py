@@ -1,12 +1,12 @@
 """Ingest event files into an :class:`~bilat.events.EventStore`, losing nothing.
 
 Each file (or zip member) becomes one batch of the store, written in one
-transaction: its rows are read in blocks and spooled to a temporary Arrow
-file (bounded memory whatever the file's size), then normalised and stored
-by one INSERT inside DuckDB; only a file read to its end is stored. For
-every file, rows read = stored + duplicates + quarantined, each quarantined
-row named with its file, line and reason; a file whose content was ingested
-before adds nothing.
+transaction: its rows are read in blocks and spooled to temporary Arrow
+files in segments, each normalised and stored by one INSERT inside DuckDB
+while the next is read (bounded memory whatever the file's size); only a
+file read to its end is committed. For every file, rows read = stored +
+duplicates + quarantined, each quarantined row named with its file, line and
+reason; a file whose content was ingested before adds nothing.
 """
 
 from __future__ import annotations
