@@ -288,10 +288,13 @@ class EventStore:
         previous = self._already_stored(sha256)
         if previous is not None:
             return previous
+        rows = [] if isinstance(quarantine, duckdb.DuckDBPyRelation) else list(quarantine)
         with self.begin_batch(file, dataset=dataset) as batch:
             batch.append(events)
-            batch.quarantine(quarantine)
-            return batch.commit(sha256, read=read)
+            batch.quarantine(rows or quarantine)
+            result = batch.commit(sha256, read=read)
+        result.quarantine = rows
+        return result
 
     def begin_batch(self, file: str, *, dataset: str | None = None) -> BatchWriter:
         """Open a batch to write piece by piece, in one transaction (see :class:`BatchWriter`)."""
@@ -520,7 +523,6 @@ class BatchWriter:
         self.dataset = dataset
         self.appended = 0
         self.quarantined = 0
-        self.rows: list[QuarantinedRow] = []
         self._open = True
         con = store.con
         con.execute("BEGIN TRANSACTION")
@@ -570,7 +572,6 @@ class BatchWriter:
             listed = list(rows)
             if not listed:
                 return 0
-            self.rows.extend(listed)
             source = pa.table(
                 {
                     "line": pa.array([q.line for q in listed], pa.int64()),
@@ -648,7 +649,6 @@ class BatchWriter:
                 duplicates=duplicates,
                 quarantined=self.quarantined,
                 batch_id=self.batch_id,
-                quarantine=self.rows,
             )
             self.store.con.execute(
                 "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
