@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bilat.events import EventStore
@@ -89,3 +90,22 @@ def test_stored_segments_give_their_memory_back(
     assert len(seen) > 3
     for during in seen[1:]:  # only the segment being stored is resident
         assert sum(1 for kb in during.values() if kb > 0) <= 1, during
+
+
+def test_a_segment_is_final_when_handed_over(tmp_path: Path) -> None:
+    """Nothing writes to a segment's file once it is yielded (the caller maps it at once)."""
+    from bilat.ingest import gdelt
+
+    path = write(tmp_path / "g.tsv", [gdelt_row(str(i)) for i in range(1, 6)])
+    stager = _normalise.Stager(duckdb.connect(), gdelt.SQL, gdelt.CHECKS, str(path))
+    try:
+        with path.open("rb") as stream:
+            handed = [
+                (segment.path, segment.path.stat().st_size)
+                for segment in stager.spool(gdelt.read_raw(stream, head=b""))
+                if segment.path is not None
+            ]
+        assert handed
+        assert all(p.stat().st_size == size for p, size in handed)
+    finally:
+        stager.close()

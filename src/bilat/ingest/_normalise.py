@@ -382,9 +382,13 @@ class Stager:
         rejected: list[QuarantinedRow] = []
 
         def close() -> Segment:
+            """Close the segment being written (once: the reader may be mapping it)."""
+            nonlocal writer, path, rows, size, rejected
             if writer is not None:
                 writer.close()
-            return Segment(path, rows, rejected, self._maps_table())
+            segment = Segment(path, rows, rejected, self._maps_table())
+            writer, path, rows, size, rejected = None, None, 0, 0, []
+            return segment
 
         try:
             for block in blocks:
@@ -407,7 +411,6 @@ class Stager:
                     size += table.nbytes
                 if size >= SEGMENT_BYTES or len(rejected) >= SEGMENT_REJECTS:
                     yield close()
-                    writer, path, rows, size, rejected = None, None, 0, 0, []
             if rows or rejected:
                 yield close()
         finally:
