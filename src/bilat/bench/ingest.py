@@ -231,6 +231,7 @@ def ingest_bench(config: BenchConfig) -> BenchResult:
         "bilat_rows_per_s": round(n / t_bilat),
         "vs_pandas": round(t_pandas / t_bilat, 3),
         "vs_pandas_target": 3.0,
+        "vs_pandas_passed": t_pandas / t_bilat >= 3.0,
         "bilat_stored": report.stored,
         "bilat_quarantined": report.quarantined,
         "duckdb_rows": bare_rows,
@@ -238,6 +239,7 @@ def ingest_bench(config: BenchConfig) -> BenchResult:
         "bilat_peak_rss_mb": round(memory.peak / 2**20, 1),
         "bilat_rss_growth_mb": round((memory.peak - before) / 2**20, 1),
         "peak_rss_target_mb": 1024,
+        "peak_rss_passed": memory.peak < 1024 * 2**20,
     }
     return BenchResult(
         name="ingest",
