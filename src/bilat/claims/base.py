@@ -203,7 +203,6 @@ class Claim(ABC):
     @abstractmethod
     def compute(self, data: ClaimData) -> ClaimResult:
         """Compute the statistic, interval and verdict (implemented by each claim)."""
-        raise NotImplementedError
 
     # -- helpers for subclasses ---------------------------------------------------------
     def _interval_kind(self, unit: str) -> str:

@@ -285,7 +285,7 @@ class EventStore:
         field, value``, and the result's ``quarantine`` list is then empty.
         To write a batch piece by piece, use :meth:`begin_batch`.
         """
-        previous = self._already_stored(sha256)
+        previous = self.already_stored(sha256)
         if previous is not None:
             return previous
         rows = [] if isinstance(quarantine, duckdb.DuckDBPyRelation) else list(quarantine)
@@ -301,8 +301,8 @@ class EventStore:
         self._check_writable()
         return BatchWriter(self, file, dataset)
 
-    def _already_stored(self, sha256: str) -> BatchResult | None:
-        """The stored batch of this content, counted as a re-run that added nothing."""
+    def already_stored(self, sha256: str) -> BatchResult | None:
+        """The stored batch of this content, counted as a re-run that added nothing, if any."""
         previous = self.find_batch(sha256)
         if previous is not None:
             previous.already_ingested = True
@@ -629,7 +629,7 @@ class BatchWriter:
         if not self._open:
             raise StoreError(f"{self.file}: the batch was already committed or rolled back")
         try:
-            previous = self.store._already_stored(sha256)
+            previous = self.store.already_stored(sha256)
             if previous is not None:
                 self.rollback()
                 return previous

@@ -471,8 +471,6 @@ class Stager:
             if hasattr(mapping, "madvise"):
                 mapping.madvise(mmap.MADV_DONTNEED)
             segment.path.unlink(missing_ok=True)
-        if self.events + self.failed + len(segment.rejected) > self.read:
-            raise StoreError(f"{self.file}: more events than rows read; refusing to go on")
 
     def settle(self, on_rejected: Callable[[list[QuarantinedRow]], object]) -> None:
         """Quarantine the rows that failed a check, with their raw text; check the counts.

@@ -36,6 +36,7 @@ __all__ = [
     "file_size",
     "iter_blocks",
     "prefetch",
+    "sha256_of",
 ]
 
 T = TypeVar("T")
@@ -319,6 +320,15 @@ def file_size(source: Source) -> int | None:
         return os.path.getsize(source.path)
     except OSError:
         return None
+
+
+def sha256_of(source: Source) -> str:
+    """The SHA-256 of a source's (decompressed) content, read in blocks."""
+    digest = hashlib.sha256()
+    with source.open() as stream:
+        while chunk := stream.read(BLOCK_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 _DONE = object()

@@ -24,7 +24,7 @@ from bilat.errors import FormatError, InputError
 from bilat.events.store import BatchResult, EventStore, QuarantinedRow
 from bilat.ingest import gdelt, icews, native, plover
 from bilat.ingest._normalise import Check, RawBlock, Stager
-from bilat.ingest._source import Source, expand, prefetch
+from bilat.ingest._source import Source, expand, prefetch, sha256_of
 from bilat.ingest.detect import FORMATS, detect_format, read_head, sniff
 
 __all__ = [
@@ -177,16 +177,7 @@ def _known(store: EventStore, source: Source) -> BatchResult | None:
     ).fetchall()[0]
     if not row or not row[0]:
         return None
-    digest = hashlib.sha256()
-    with source.open() as stream:
-        while chunk := stream.read(1 << 24):
-            digest.update(chunk)
-    previous = store.find_batch(digest.hexdigest())
-    if previous is not None:
-        previous.already_ingested = True
-        previous.stored = 0
-        previous.duplicates = previous.read - previous.quarantined
-    return previous
+    return store.already_stored(sha256_of(source))
 
 
 def _unrecognised(source: Source) -> str | None:

@@ -14,7 +14,6 @@ file's events as read (cross-file duplicates included).
 from __future__ import annotations
 
 import glob
-import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ import duckdb
 from bilat.errors import InputError, MissingExtraError
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import EventStore, QuarantinedRow
-from bilat.ingest._source import Source
+from bilat.ingest._source import Source, sha256_of
 from bilat.ingest.core import (
     MEMORY_LIMIT,
     FileResult,
@@ -54,14 +53,6 @@ class PartResult:
     known: bool = False
 
 
-def _sha256(source: Source) -> str:
-    digest = hashlib.sha256()
-    with source.open() as stream:
-        while chunk := stream.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -> PartResult:
     """Read one source and write its events to the Parquet dataset ``out`` (a worker task).
 
@@ -72,7 +63,7 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
         result.skipped = _unrecognised(source)
         if result.skipped is not None:
             return result
-    sha = _sha256(source)
+    sha = sha256_of(source)
     if sha in known:
         result.sha256, result.known = sha, True
         return result
@@ -177,13 +168,7 @@ def ingest_dask(
 
 
 def _load(part: PartResult, store: EventStore) -> FileResult:
-    """Store one worker's Parquet parts as one batch."""
-    previous = store.find_batch(part.sha256)
-    if previous is not None:
-        previous.already_ingested = True
-        previous.stored = 0
-        previous.duplicates = previous.read - previous.quarantined
-        return FileResult.from_batch(previous, part.format or "known")
+    """Store one worker's Parquet parts as one batch (nothing, when its content is stored)."""
     if part.files:
         relation = store.con.read_parquet(part.files, hive_partitioning=True).select(_COLUMNS)
     else:
@@ -196,4 +181,4 @@ def _load(part: PartResult, store: EventStore) -> FileResult:
         quarantine=part.quarantine,
         dataset=part.format,
     )
-    return FileResult.from_batch(batch, part.format)
+    return FileResult.from_batch(batch, part.format or "known")

@@ -63,7 +63,6 @@ class Policy(ABC):
     @abstractmethod
     def schedule(self, years: Sequence[int]) -> list[Instruments]:
         """The instruments of each year in ``years``."""
-        raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
         """Name, label, sources and instruments, for JSON."""
