@@ -118,6 +118,16 @@ def test_cli_switch_and_scope_in_json_and_text(db: Path) -> None:
     assert "state and sub-state" in runner.invoke(app, [*base, "--include-substate"]).output
 
 
+def test_a_cameo_country_code_points_at_its_iso3() -> None:
+    from bilat.cli.measure import check_dyad_countries
+    from bilat.errors import UnknownCodeError
+
+    check_dyad_countries("USA:SUN")
+    with pytest.raises(UnknownCodeError) as caught:
+        check_dyad_countries("USA:USR")
+    assert caught.value.suggestions[0] == "SUN"
+
+
 def test_unknown_country_exits_2_naming_the_nearest_codes(db: Path) -> None:
     command = "from bilat.cli.main import main; main()"
     args = ["measure", "--dyad", "USA:XYZ", "--db", str(db)]

@@ -34,9 +34,13 @@ def check_dyad_countries(dyad: str) -> None:
 
     pair = parse_dyad(dyad)
     for code in (pair.actor, pair.recipient):
-        if to_iso3(code) != code:
+        iso3 = to_iso3(code)
+        if iso3 != code:
+            # another scheme's code (CAMEO USR, FIPS PK) points at its ISO3 code first
             pool = [str(c) for c in countries()["iso3"]]
-            raise UnknownCodeError("country", code, nearest(code, pool), field="--dyad")
+            suggestions = ([iso3] if iso3 else []) + nearest(code, pool)
+            unique = list(dict.fromkeys(suggestions))[:3]  # one line on an 80-column terminal
+            raise UnknownCodeError("country", code, unique, field="--dyad")
 
 
 def register(app: typer.Typer) -> None:
