@@ -90,6 +90,26 @@ def test_links_name_known_events_and_distinct_pairs_are_mutual(links: pd.DataFra
         assert (b, a) in marked, f"{a} and {b}: distinct_from must be marked on both"
 
 
+def test_a_link_to_an_unknown_event_is_an_error_naming_line_field_and_value() -> None:
+    from bilat.errors import ValidationError
+
+    rows = pd.DataFrame(
+        {
+            "id": ["record:2000-a", "record:2000-b"],
+            "reacts_to": ["", "record:1999-nowhere"],
+            "distinct_from": ["", ""],
+        }
+    )
+    with pytest.raises(ValidationError) as caught:
+        record.links(rows)
+    assert caught.value.field == "reacts_to"
+    assert caught.value.value == "record:1999-nowhere"
+    assert "line 3" in str(caught.value)
+    rows.loc[1, "reacts_to"] = "record:2000-b"
+    with pytest.raises(ValidationError, match="itself"):
+        record.links(rows)
+
+
 @pytest.mark.parametrize(("gone", "kept"), sorted(MERGED.items()))
 def test_named_double_counts_are_merged(frame: pd.DataFrame, gone: str, kept: str) -> None:
     ids = set(frame["id"])

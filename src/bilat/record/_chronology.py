@@ -103,8 +103,14 @@ def _records() -> tuple[dict[str, Any], ...]:
     return tuple(_derive(row, i + 2) for i, row in enumerate(rows))
 
 
-def links() -> pd.DataFrame:
+def links(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """The links between record events, one row per event.
+
+    Parameters
+    ----------
+    frame:
+        Rows in the layout of ``events.csv`` (text columns); default: the
+        shipped file.
 
     Returns
     -------
@@ -117,7 +123,13 @@ def links() -> pd.DataFrame:
         When a link names an event that is not in the record (file, line, field
         and value in the message).
     """
-    frame = read_events_file()
+    if frame is None:
+        frame = read_events_file()
+    missing = [c for c in ("id", *LINK_COLUMNS) if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            f"the events lack the column(s) {', '.join(missing)}", field=missing[0], value=None
+        )
     known = set(frame["id"])
     out: dict[str, list[Any]] = {"id": list(frame["id"])}
     for column in LINK_COLUMNS:
