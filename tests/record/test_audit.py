@@ -156,6 +156,19 @@ def test_aid_requests_are_appeals_with_positive_goldstein(frame: pd.DataFrame) -
         assert row.goldstein < 0
 
 
+APPEAL_VERBS = re.compile(r"\b(ask|urg|appeal|request|lobb)", re.IGNORECASE)
+DEMAND_VERBS = re.compile(r"\b(demand|press|insist)", re.IGNORECASE)
+
+
+def test_appeals_and_demands_match_their_verbs(frame: pd.DataFrame) -> None:
+    """CAMEO 2.0's verb dictionary: ASK, URGE -> 02 (appeal); DEMAND, PRESS, INSIST -> 10."""
+    for row in frame[frame["root"] == "02"].itertuples():
+        assert APPEAL_VERBS.search(row.sentence), row.id
+        assert not DEMAND_VERBS.search(row.sentence), row.id
+    for row in frame[frame["root"] == "10"].itertuples():
+        assert DEMAND_VERBS.search(row.sentence), row.id
+
+
 def test_codes_the_issue_names(frame: pd.DataFrame) -> None:
     by = frame.set_index("id")
     assert "record:1988-04-10-ojhri-camp-explosion" not in by.index
