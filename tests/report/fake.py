@@ -265,15 +265,17 @@ def shared_study_dir() -> Path:
     if "dir" not in _CACHE:
         from bilat.events import EventStore
         from bilat.report import write_report
+        from bilat.study.output import OutputFolder
         from bilat.study.stages import Context, write_answer
 
         folder = Path(tempfile.mkdtemp(prefix="bilat-report-"))
         atexit.register(shutil.rmtree, folder, True)
         result = copy.deepcopy(shared_fake())
         result.out = folder
-        write_report(result, folder)
+        output = OutputFolder(folder)
+        write_report(result, folder, folder=output)
         with EventStore(":memory:") as store:
-            write_answer(Context(result=result, store=store))
+            write_answer(Context(result=result, store=store, output=output))
         _CACHE["dir"] = folder
     folder: Path = _CACHE["dir"]
     return folder

@@ -71,7 +71,9 @@ def test_json_contract(study: tuple[Path, dict[str, Any]]) -> None:
     _, summary = study
     assert set(summary) == {"case", "out", "files", "seconds", "stages", "answer", "claims"}
     assert summary["case"] == "us-pakistan"
-    assert set(summary["files"]) == {"report", "answer", "events", "store", "figures"}
+    assert set(summary["files"]) == {
+        "report", "answer", "events", "store", "manifest", "figures"
+    }  # fmt: skip
     assert [s["name"] for s in summary["stages"]] == [
         "record", "code", "measure", "claims", "calibrate", "policies", "sensitivity",
         "answer", "report",
@@ -89,8 +91,12 @@ def test_every_stage_ran(study: tuple[Path, dict[str, Any]]) -> None:
 
 def test_outputs_exist(study: tuple[Path, dict[str, Any]]) -> None:
     out, summary = study
-    for name in ("report.html", "answer.json", "events.parquet", "bilat.duckdb"):
+    for name in ("report.html", "answer.json", "events.parquet", "study.duckdb"):
         assert (out / name).is_file(), name
+    assert not (out / "bilat.duckdb").exists()  # the name every other command uses
+    manifest = json.loads((out / "bilat-manifest.json").read_text(encoding="utf-8"))
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - {"bilat-manifest.json"} <= set(manifest["files"])
     figures = sorted(p.stem for p in (out / "figures").glob("*.png"))
     assert {"timeline", "aid", "fit", "policies", "sensitivity"} <= set(figures)
     assert [Path(p).name for p in summary["files"]["figures"]] == [f"{f}.png" for f in figures]

@@ -2,8 +2,9 @@
 
 Every stage takes a :class:`Context` and fills in part of its
 :class:`~bilat.study.result.StudyResult`. A stage raises :class:`NotAvailable`
-(with the reason) when the subpackage or the input it needs is missing; the
-study records that and goes on.
+(with the reason) when an input it needs is missing; the study records that
+and goes on. A subpackage that cannot be imported is an error, not a missing
+input.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from bilat.events import EventStore
+from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
 
 __all__ = [
@@ -47,7 +49,7 @@ FACT_MODALITIES = ("asserted", "reported")
 
 
 class NotAvailable(Exception):  # noqa: N818 - a stage outcome, not an error
-    """A stage cannot run: a subpackage or an input it needs is missing."""
+    """A stage cannot run: an input it needs is missing."""
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Context:
     doc_date: dt.date = dt.date(2016, 1, 1)
     scratch: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    output: OutputFolder | None = None
 
     def refresh_events(self) -> None:
         """Re-read every event of the store into ``result.events``."""
@@ -67,16 +70,20 @@ class Context:
 
 
 def _api(module: str, *names: str) -> Any:
-    """The first of ``names`` that ``module`` defines; :class:`NotAvailable` otherwise."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        raise NotAvailable(f"{module} is not available ({err.msg})") from err
+    """The first of ``names`` that ``module`` defines.
+
+    Raises
+    ------
+    ImportError
+        When the module cannot be imported or defines none of ``names``: a broken
+        install, which fails the stage (it is not a missing input).
+    """
+    mod = importlib.import_module(module)
     for name in names:
         found = getattr(mod, name, None)
         if found is not None:
             return found
-    raise NotAvailable(f"{module} does not provide {' or '.join(names)} yet")
+    raise ImportError(f"{module} does not provide {' or '.join(names)}", name=module)
 
 
 # -- record -------------------------------------------------------------------------------------
@@ -469,12 +476,18 @@ def write_outputs(ctx: Context) -> None:
     result = ctx.result
     result.sources = collect_sources(result)
     result.seconds = time.perf_counter() - ctx.started
-    if result.out is None:
+    if ctx.output is None:
         return
-    ctx.store.export(result.out / "events.parquet", "parquet")
+    target = ctx.output.claim("events.parquet")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        ctx.store.export(partial, "parquet")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     from bilat.report import write_report
 
-    write_report(result, result.out)
+    write_report(result, ctx.output.path, folder=ctx.output)
 
 
 def write_answer(ctx: Context) -> None:
@@ -482,9 +495,7 @@ def write_answer(ctx: Context) -> None:
     from bilat.study.answer import build_answer, validate_answer
 
     result = ctx.result
-    assert result.out is not None
+    assert ctx.output is not None
     payload = build_answer(result)
     validate_answer(payload)
-    (result.out / "answer.json").write_text(
-        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    ctx.output.write_text("answer.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
