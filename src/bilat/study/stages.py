@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from bilat.errors import InputError
 from bilat.events import EventStore
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
@@ -108,7 +109,12 @@ def code_texts(ctx: Context) -> None:
     for path in ctx.texts:
         data = path.read_bytes()  # the coder decodes it, and refuses binary data by name
         doc_id = "doc:" + hashlib.sha256(data).hexdigest()[:16]
-        events = coder.code_records(data, ctx.doc_date, doc_id)
+        try:
+            events = coder.code_records(data, ctx.doc_date, doc_id)
+        except InputError as err:
+            if err.file is not None:
+                raise
+            raise InputError(err.reason, file=path, field="--text", value=err.value) from err
         frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
         if not frame.empty:
             ctx.store.insert(frame, file=str(path), dataset="coded")
