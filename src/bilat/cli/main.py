@@ -142,6 +142,15 @@ def _disk_full(err: BaseException) -> str | None:
     return None
 
 
+def _database_io_error(err: BaseException) -> str | None:
+    """DuckDB's report of a file it cannot open or write (a bad path, no permission)."""
+    for link in _chain(err):
+        kind = type(link)
+        if kind.__name__ == "IOException" and kind.__module__.lstrip("_").startswith("duckdb"):
+            return f"{_one_line(str(link))}; check the path and that it can be written"
+    return None
+
+
 def _interrupted() -> None:
     console_err.print("interrupted (Ctrl-C)", highlight=False)
     sys.exit(EXIT_INTERRUPTED)
@@ -150,7 +159,7 @@ def _interrupted() -> None:
 def main() -> None:
     """Run the CLI; every error a user can cause becomes one line on standard error."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="bilat")
     except KeyboardInterrupt:
         _interrupted()
     except BilatError as err:
@@ -170,6 +179,9 @@ def main() -> None:
         full = _disk_full(err)
         if full is not None:
             _fail(full, EXIT_USAGE)
+        io_error = _database_io_error(err)
+        if io_error is not None:
+            _fail(io_error, EXIT_USAGE)
         raise
     if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) and prints nothing
         _interrupted()
