@@ -54,8 +54,8 @@ def test_every_evidence_link_has_its_anchor(fake: StudyResult) -> None:
             dataset = evidence["dataset"] or ""
             target = anchor(dataset) if dataset.startswith("series:") else anchor(evidence["id"])
             assert f'id="{target}"' in html
-            if dataset != "record" or not evidence["id"].startswith("events:"):
-                assert evidence["citation"]
+            assert evidence["found"]
+            assert evidence["citation"]
 
 
 def test_report_sections_and_answer(fake: StudyResult) -> None:

@@ -195,3 +195,38 @@ def test_bad_inputs_fail_before_writing(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert not (tmp_path / "report.html").exists()
+
+
+def test_every_evidence_item_resolves_to_a_cited_record_item(
+    study: tuple[Path, dict[str, Any]],
+) -> None:
+    """On the real study's output: each claim's evidence is a structured reference that
+    resolves to a record event or a series row with its citation, in answer.json and in
+    the report's Evidence section (ids with colons and series columns included)."""
+    out, _ = study
+    answer = json.loads((out / "answer.json").read_text(encoding="utf-8"))
+    events = pd.read_parquet(out / "events.parquet")
+    cited = dict(zip(events["id"], events["citation"], strict=True))
+    kinds = set()
+    for claim in answer["claims"]["items"]:
+        for item in claim["evidence"]:
+            ref = item["ref"]
+            kinds.add((ref["kind"], ref["column"] is not None))
+            assert item["found"], (claim["id"], ref)
+            assert item["citation"], (claim["id"], ref)
+            if ref["kind"] == "event":
+                assert cited[ref["event"]] == item["citation"]
+            else:
+                assert item["dataset"] == f"series:{ref['series']}"
+                assert item["date"] == str(ref["year"])
+    assert kinds >= {("event", False), ("series", False), ("series", True)}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="evidence">') : html.index('<section id="sources">')]
+    assert "not found" not in section
+    assert "no citation" not in section
+    items = re.findall(r"<li id=\"ev-.*?</li>", section, flags=re.S)
+    assert len(items) >= 10
+    for item in items:
+        meta = re.search(r'<div class="meta">(.*?)</div>', item, flags=re.S)
+        assert meta is not None
+        assert not meta.group(1).startswith(" ·"), item  # a citation before the first ·

@@ -219,8 +219,24 @@ def _claim_dict(verdict: Any) -> dict[str, Any]:
         "interval_kind": kind or None,
         "explanation": data.get("reason") or data.get("explanation"),
         "series": [str(s) for s in data.get("series", [])],
-        "evidence": [str(e) for e in data.get("evidence", [])],
+        "evidence": [_evidence_ref(e) for e in data.get("evidence", [])],
     }
+
+
+def _evidence_ref(item: Any) -> dict[str, Any]:
+    """A claim's evidence item as answer.json's ``ref`` (a plain string is an event id)."""
+    if hasattr(item, "to_dict"):
+        item = item.to_dict()
+    if isinstance(item, dict):
+        year = item.get("year")
+        return {
+            "kind": str(item["kind"]),
+            "event": None if item.get("event") is None else str(item["event"]),
+            "series": None if item.get("series") is None else str(item["series"]),
+            "year": None if year is None else int(year),
+            "column": None if item.get("column") is None else str(item["column"]),
+        }
+    return {"kind": "event", "event": str(item), "series": None, "year": None, "column": None}
 
 
 # -- model ------------------------------------------------------------------------------------
