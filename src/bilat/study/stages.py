@@ -25,6 +25,7 @@ from bilat.errors import InputError
 from bilat.events import EventStore
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
+from bilat.study.sources import collect_sources
 
 __all__ = [
     "FACT_MODALITIES",
@@ -461,38 +462,6 @@ def answer(ctx: Context) -> None:
 
 
 # -- outputs ------------------------------------------------------------------------------------
-def collect_sources(result: StudyResult) -> list[dict[str, Any]]:
-    """Every source the study cites: record citations, series sources, eras, documents."""
-    counts: dict[str, int] = {}
-    urls: dict[str, str | None] = {}
-    if not result.events.empty and "citation" in result.events:
-        for citation, url in zip(result.events["citation"], result.events["url"], strict=True):
-            if isinstance(citation, str) and citation:
-                counts[citation] = counts.get(citation, 0) + 1
-                urls.setdefault(citation, url if isinstance(url, str) else None)
-    sources: list[dict[str, Any]] = [
-        {"citation": c, "kind": "record", "url": urls.get(c), "events": n}
-        for c, n in sorted(counts.items())
-    ]
-    seen = set(counts)
-    for name, frame in result.series.items():
-        if "source" in frame:
-            for citation in sorted({str(s) for s in frame["source"].dropna()}):
-                if citation not in seen:
-                    seen.add(citation)
-                    sources.append({"citation": citation, "kind": f"series:{name}", "url": None})
-    for era in result.case.eras:
-        if era.source not in seen:
-            seen.add(era.source)
-            sources.append({"citation": era.source, "kind": "eras", "url": None})
-    for doc in result.documents:
-        citation = f"{doc['file']} (coded by bilat; document date {doc['doc_date']})"
-        sources.append({"citation": citation, "kind": "coded text", "url": None})
-    for i, source in enumerate(sources, start=1):
-        source["id"] = f"S{i}"
-    return sources
-
-
 def write_outputs(ctx: Context) -> None:
     """Export the events, draw the figures and write report.html (when there is a folder)."""
     result = ctx.result
