@@ -141,3 +141,10 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     assert process.returncode == 130, (out, err)
     lines = [line for line in err.splitlines() if line.strip()]
     assert lines == ["interrupted (Ctrl-C)"], err
+
+
+def test_a_bare_group_shows_its_help_without_an_error_line() -> None:
+    ran = run_cli("db")
+    assert ran.code == 2
+    assert "stats" in ran.stdout + ran.stderr
+    assert "error:" not in ran.stderr

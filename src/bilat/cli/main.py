@@ -91,6 +91,10 @@ def _usage_error(err: Exception) -> tuple[str, int] | None:
     if not (hasattr(err, "format_message") and hasattr(err, "exit_code")):
         return None
     message = err.format_message()
+    if type(err).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+        if message.strip():
+            sys.stderr.write(message.rstrip() + "\n")
+        sys.exit(int(err.exit_code))
     ctx: Any = getattr(err, "ctx", None)
     command = getattr(ctx, "command_path", None) or "bilat"
     hint = f" (see '{command} --help')" if ctx is not None else ""
