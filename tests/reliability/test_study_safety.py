@@ -49,7 +49,9 @@ def beside(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     (folder / "blob.txt").write_bytes(b"\x00\x01binary\x00" * 50)
     user = {name: _sha(folder / name) for name in ("notes.txt", "figures/mine.png", "blob.txt")}
     store_sha = _sha(store)
-    first = run_cli("study", "us-pakistan", "--out", ".", "--budget", BUDGET, "--force", cwd=folder)
+    first = run_cli(
+        "study", "us-pakistan", "--out", ".", "--budget", BUDGET, "--force", "--json", cwd=folder
+    )  # fmt: skip
     second = run_cli(
         "study", "us-pakistan", "--out", ".", "--budget", BUDGET, "--keep-going",
         "--text", "blob.txt", cwd=folder,
@@ -99,6 +101,16 @@ def test_force_overwrote_the_users_report(beside: dict[str, object]) -> None:
     folder = beside["folder"]
     assert isinstance(folder, Path)
     assert "my own report" not in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_summary_lists_only_the_studys_files(beside: dict[str, object]) -> None:
+    first = beside["first"]
+    assert isinstance(first, Ran)
+    files = json.loads(first.stdout)["files"]
+    assert files["store"] == "study.duckdb"
+    assert files["figures"]
+    assert all(Path(f).parent.name == "figures" for f in files["figures"])
+    assert "figures/mine.png" not in files["figures"]
 
 
 def test_a_rerun_over_its_own_outputs_needs_no_force_and_a_failed_stage_exits_non_zero(

@@ -96,6 +96,8 @@ def register(app: typer.Typer) -> None:
             )
             bar.update(task, completed=len(result.stages))
         answer: dict[str, Any] = json.loads((folder / "answer.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        written = sorted(str(name) for name in manifest["files"])
         summary = {
             "case": chosen.name,
             "out": str(folder),
@@ -105,7 +107,11 @@ def register(app: typer.Typer) -> None:
                 "events": str(folder / "events.parquet"),
                 "store": str(folder / STUDY_STORE),
                 "manifest": str(folder / MANIFEST),
-                "figures": sorted(str(p) for p in (folder / "figures").glob("*.png")),
+                "figures": [  # only bilat's: a user's own figures/*.png are not the study's
+                    str(folder / name)
+                    for name in written
+                    if name.startswith("figures/") and (folder / name).is_file()
+                ],
             },
             "seconds": round(result.seconds, 2),
             "stages": [s.to_dict() for s in result.stages],
