@@ -148,3 +148,10 @@ def test_a_bare_group_shows_its_help_without_an_error_line() -> None:
     assert ran.code == 2
     assert "stats" in ran.stdout + ran.stderr
     assert "error:" not in ran.stderr
+
+
+def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:
+    """Square brackets in a message (``pip install 'bilat[nlp]'``, a file name) are text."""
+    missing = tmp_path / "notes[nlp].txt"
+    line = _one_line_error(["study", "us-pakistan", "--out", str(tmp_path), "--text", str(missing)])
+    assert str(missing) in line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -72,3 +72,27 @@ def test_the_budget_minimum_comes_from_the_calibrator() -> None:
     assert minimum_budget() == 100 * Calibrator.populations == 400
     with pytest.raises(InputError, match="at least 400"):
         run_study("us-pakistan", None, budget=399)
+
+
+def _wrapped_by_set_name() -> None:
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as err:
+        raise RuntimeError("Error calling __set_name__") from err
+
+
+def _duckdb_query_interrupted() -> None:
+    raise RuntimeError("Query interrupted")
+
+
+@pytest.mark.parametrize("interrupt", [_wrapped_by_set_name, _duckdb_query_interrupted])
+def test_a_wrapped_ctrl_c_is_an_interrupt_not_a_failed_stage(
+    context: Context, interrupt: Callable[[], None]
+) -> None:
+    """Python 3.11 wraps an interrupt raised in ``__set_name__`` in a RuntimeError; DuckDB
+    reports one as ``RuntimeError("Query interrupted")``."""
+    spec = StageSpec("probe", "A probe stage", lambda _: interrupt())
+    for strict in (True, False):
+        with pytest.raises(KeyboardInterrupt):
+            _run_stage(spec, context, strict=strict)
+    assert context.result.stages == []

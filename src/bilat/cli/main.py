@@ -13,16 +13,21 @@ else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
+import os
+import signal
 import sys
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from bilat import __version__
 from bilat.cli._common import console_err
 from bilat.errors import BilatError
+from bilat.study.pipeline import caused_by_interrupt
 
 __all__ = ["COMMAND_MODULES", "EXIT_INTERRUPTED", "EXIT_USAGE", "app", "main"]
 
@@ -78,7 +83,8 @@ def _one_line(text: str) -> str:
 
 def _fail(message: str, code: int) -> None:
     """Print ``error: MESSAGE`` on standard error as one line and exit with ``code``."""
-    console_err.print(f"[bold red]error:[/] {_one_line(message)}", highlight=False, soft_wrap=True)
+    text = escape(_one_line(message))  # a message is text: "bilat[nlp]" is not markup
+    console_err.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
@@ -156,8 +162,16 @@ def _database_io_error(err: BaseException) -> str | None:
 
 
 def _interrupted() -> None:
+    # DuckDB reports Ctrl-C as its own error and leaves Python's signal pending: ignore
+    # any further SIGINT, or the pending one would kill the process mid-exit (status -2)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     console_err.print("interrupted (Ctrl-C)", highlight=False)
-    sys.exit(EXIT_INTERRUPTED)
+    # Stores were closed while the interrupt unwound the command; leave now, so that
+    # no finaliser still running a query can turn the same Ctrl-C into a second error
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def main() -> None:
@@ -178,8 +192,8 @@ def main() -> None:
         found = _usage_error(err)
         if found is not None:
             _fail(*found)
-        if any(type(e).__name__ == "InterruptException" for e in _chain(err)):
-            _interrupted()  # DuckDB's form of Ctrl-C inside a query
+        if caused_by_interrupt(err):
+            _interrupted()  # Ctrl-C, wrapped by the code it interrupted, or DuckDB's form of it
         full = _disk_full(err)
         if full is not None:
             _fail(full, EXIT_USAGE)

@@ -44,6 +44,7 @@ __all__ = [
     "ProgressCallback",
     "StageFailedError",
     "StageSpec",
+    "caused_by_interrupt",
     "minimum_budget",
     "planned_outputs",
     "run_study",
@@ -246,6 +247,27 @@ def _missing_extra(err: ImportError) -> MissingExtraError | None:
     return None
 
 
+def caused_by_interrupt(err: BaseException) -> bool:
+    """Whether ``err`` is, or was raised from or while handling, a Ctrl-C.
+
+    Code that is interrupted sometimes reports it as another error: Python 3.11
+    wraps a ``KeyboardInterrupt`` raised in ``__set_name__`` in a
+    ``RuntimeError``, and DuckDB raises its own ``InterruptException`` or a
+    ``RuntimeError("Query interrupted")``. That is still the user's Ctrl-C, not
+    a failed stage.
+    """
+    seen: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in seen:
+        if isinstance(current, KeyboardInterrupt) or type(current).__name__ == "InterruptException":
+            return True
+        if isinstance(current, RuntimeError) and str(current) == "Query interrupted":
+            return True
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _run_stage(spec: StageSpec, context: stages.Context, strict: bool) -> None:
     outcome = StageOutcome(spec.name, spec.title)
     tick = time.perf_counter()
@@ -268,6 +290,8 @@ def _run_stage(spec: StageSpec, context: stages.Context, strict: bool) -> None:
             raise
         outcome.status, outcome.reason = "failed", f"{type(err).__name__}: {err}"
     except Exception as err:  # a bug in a stage must not cost the user the whole report
+        if caused_by_interrupt(err):  # Ctrl-C, wrapped by the code it interrupted
+            raise KeyboardInterrupt from err
         if strict:
             raise StageFailedError(
                 f"stage {spec.name!r} ({spec.title}) failed: {type(err).__name__}: {err}; "
