@@ -19,7 +19,7 @@ import importlib
 import os
 import signal
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -81,7 +81,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     """Print ``error: MESSAGE`` on standard error as one line and exit with ``code``."""
     text = escape(_one_line(message))  # a message is text: "bilat[nlp]" is not markup
     console_err.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True)
@@ -161,7 +161,8 @@ def _database_io_error(err: BaseException) -> str | None:
     return None
 
 
-def _interrupted() -> None:
+def _interrupted() -> NoReturn:
+    """Say "interrupted" on one line and leave with exit code 130."""
     # DuckDB reports Ctrl-C as its own error and leaves Python's signal pending: ignore
     # any further SIGINT, or the pending one would kill the process mid-exit (status -2)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
