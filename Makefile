@@ -20,6 +20,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# The study is strict: a stage that fails stops it with a non-zero exit, so `make run` fails too.
+# It writes only its own files in $(OUT) (listed in $(OUT)/bilat-manifest.json).
 run: $(VENV)/.installed-run
 	$(BIN)/bilat study us-pakistan --out $(OUT) $(if $(wildcard ../shared/seed/us-pakistan-partnership.txt),--text ../shared/seed/us-pakistan-partnership.txt)
 

@@ -22,6 +22,7 @@ from bilat.claims import (
     ClaimResult,
     CoercionIsRegular,
     ConditionalAidResisted,
+    Evidence,
     NonSecurityShortLived,
     SecurityDominates,
     SelectiveCooperation,
@@ -111,7 +112,8 @@ def test_record_verdicts_have_record_items(record_results: dict[str, ClaimResult
     assert len(with_items) >= 6
     ids = set(from_record().events["id"])
     coercion = record_results["coercion"]
-    assert set(coercion.evidence) <= ids
+    assert {e.kind for e in coercion.evidence} == {"event"}
+    assert {e.event for e in coercion.evidence} <= ids
 
 
 def test_record_results_snapshot(record_results: dict[str, ClaimResult]) -> None:
@@ -244,7 +246,7 @@ def test_conditional_aid_resistance_detected_and_absent() -> None:
     yes = ConditionalAidResisted(n_boot=300).evaluate(ClaimData("USA", "PAK", hot))
     no = ConditionalAidResisted(n_boot=300).evaluate(ClaimData("USA", "PAK", cold))
     assert yes.verdict == SUPPORTED
-    assert "t:101" in yes.evidence
+    assert Evidence.of_event("t:101") in yes.evidence
     assert no.verdict == NOT_SUPPORTED
 
 

@@ -23,6 +23,14 @@ from bilat.study.pipeline import STAGES
 from bilat.study.stages import collect_sources
 
 
+def _event_ref(event_id: object) -> dict[str, Any]:
+    return {"kind": "event", "event": str(event_id), "series": None, "year": None, "column": None}
+
+
+def _row_ref(series: str, year: int) -> dict[str, Any]:
+    return {"kind": "series", "event": None, "series": series, "year": year, "column": None}
+
+
 def fake_result(seed: int = 0) -> StudyResult:
     """A StudyResult whose every stage is 'ok', on synthetic data."""
     case = get_case("us-pakistan")
@@ -126,7 +134,7 @@ def fake_result(seed: int = 0) -> StudyResult:
         ],
         "phase_method": "hmm (USA->PAK)",
     }
-    ids = list(events["id"].iloc[:6])
+    ids = [_event_ref(i) for i in events["id"].iloc[:6]]
     result.claims = [
         {
             "id": "aid_military_rule",
@@ -136,7 +144,7 @@ def fake_result(seed: int = 0) -> StudyResult:
             "interval": {"low": 1.4, "high": 3.2, "level": 0.9},
             "explanation": "Synthetic.",
             "series": ["aid", "regime"],
-            "evidence": [*ids[:3], "sanctions:1991", "sanctions:1992", "events:1990"],
+            "evidence": [*ids[:3], _row_ref("sanctions", 1991), _row_ref("sanctions", 1992)],
         },
         {
             "id": "surges_exits",
@@ -265,15 +273,17 @@ def shared_study_dir() -> Path:
     if "dir" not in _CACHE:
         from bilat.events import EventStore
         from bilat.report import write_report
+        from bilat.study.output import OutputFolder
         from bilat.study.stages import Context, write_answer
 
         folder = Path(tempfile.mkdtemp(prefix="bilat-report-"))
         atexit.register(shutil.rmtree, folder, True)
         result = copy.deepcopy(shared_fake())
         result.out = folder
-        write_report(result, folder)
+        output = OutputFolder(folder)
+        write_report(result, folder, folder=output)
         with EventStore(":memory:") as store:
-            write_answer(Context(result=result, store=store))
+            write_answer(Context(result=result, store=store, output=output))
         _CACHE["dir"] = folder
     folder: Path = _CACHE["dir"]
     return folder

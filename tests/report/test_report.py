@@ -54,8 +54,8 @@ def test_every_evidence_link_has_its_anchor(fake: StudyResult) -> None:
             dataset = evidence["dataset"] or ""
             target = anchor(dataset) if dataset.startswith("series:") else anchor(evidence["id"])
             assert f'id="{target}"' in html
-            if dataset != "record" or not evidence["id"].startswith("events:"):
-                assert evidence["citation"]
+            assert evidence["found"]
+            assert evidence["citation"]
 
 
 def test_report_sections_and_answer(fake: StudyResult) -> None:
@@ -117,12 +117,26 @@ def test_packed_labels_never_overlap(width: float) -> None:
 
 
 def test_stale_figures_are_removed(tmp_path: Path) -> None:
+    """A figure bilat drew last time and not this time goes; the user's files stay."""
     from bilat.report import write_report
+    from bilat.study.output import OutputFolder
 
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "fit.png").write_bytes(PNG)
+    OutputFolder(tmp_path).write_bytes("figures/fit.png", PNG)  # an earlier run's figure
     (tmp_path / "figures" / "mine.png").write_bytes(PNG)  # not bilat's: left alone
     empty = StudyResult(case=get_case("us-pakistan"), seed=0, budget=1)
     write_report(empty, tmp_path)
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["mine.png"]
     assert (tmp_path / "report.html").is_file()
+
+
+def test_a_figure_bilat_did_not_draw_is_never_overwritten(tmp_path: Path) -> None:
+    from bilat.report import write_report
+    from bilat.study.output import OutputExistsError
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "fit.png").write_bytes(b"the user's own")
+    empty = StudyResult(case=get_case("us-pakistan"), seed=0, budget=1)
+    with pytest.raises(OutputExistsError, match="--force"):
+        write_report(empty, tmp_path)
+    assert (tmp_path / "figures" / "fit.png").read_bytes() == b"the user's own"
+    assert not (tmp_path / "report.html").exists()

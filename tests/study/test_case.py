@@ -45,21 +45,29 @@ def test_a_case_can_choose_its_claims() -> None:
     }  # fmt: skip
 
 
-def test_a_missing_subpackage_is_reported_not_faked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the simulator gone, the model stages say why and the answer holds no numbers."""
+def test_a_broken_subpackage_fails_the_stage_and_is_not_faked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the simulator unimportable, strict mode stops; --keep-going records a failure
+    (not "not available"), the later stages say why, and the answer holds no numbers."""
     import sys
 
     from bilat.study import build_answer, run_study, validate_answer
+    from bilat.study.pipeline import StageFailedError
 
     monkeypatch.setitem(sys.modules, "bilat.sim", None)  # import bilat.sim -> ImportError
     monkeypatch.setitem(sys.modules, "bilat.claims", None)
-    result = run_study("us-pakistan", None, budget=10, seed=0, strict=True)
+    with pytest.raises(StageFailedError, match="claims"):
+        run_study("us-pakistan", None, budget=400, seed=0)
+    result = run_study("us-pakistan", None, budget=400, seed=0, strict=False)
     status = {s.name: s.status for s in result.stages}
     assert status["record"] == "ok"
     assert status["measure"] == "ok"
-    for name in ("claims", "calibrate", "policies", "sensitivity", "answer"):
+    assert status["claims"] == status["calibrate"] == "failed"
+    for name in ("policies", "sensitivity", "answer"):
         assert status[name] == "not_available", name
     assert "bilat.sim" in (result.stage("calibrate").reason or "")
+    assert [p.name for p in result.problems()] == ["claims", "calibrate"]
     answer = build_answer(result)
     validate_answer(answer)
     assert answer["answer"]["statement"] is None

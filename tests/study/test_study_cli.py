@@ -71,7 +71,9 @@ def test_json_contract(study: tuple[Path, dict[str, Any]]) -> None:
     _, summary = study
     assert set(summary) == {"case", "out", "files", "seconds", "stages", "answer", "claims"}
     assert summary["case"] == "us-pakistan"
-    assert set(summary["files"]) == {"report", "answer", "events", "store", "figures"}
+    assert set(summary["files"]) == {
+        "report", "answer", "events", "store", "manifest", "figures"
+    }  # fmt: skip
     assert [s["name"] for s in summary["stages"]] == [
         "record", "code", "measure", "claims", "calibrate", "policies", "sensitivity",
         "answer", "report",
@@ -89,8 +91,12 @@ def test_every_stage_ran(study: tuple[Path, dict[str, Any]]) -> None:
 
 def test_outputs_exist(study: tuple[Path, dict[str, Any]]) -> None:
     out, summary = study
-    for name in ("report.html", "answer.json", "events.parquet", "bilat.duckdb"):
+    for name in ("report.html", "answer.json", "events.parquet", "study.duckdb"):
         assert (out / name).is_file(), name
+    assert not (out / "bilat.duckdb").exists()  # the name every other command uses
+    manifest = json.loads((out / "bilat-manifest.json").read_text(encoding="utf-8"))
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - {"bilat-manifest.json"} <= set(manifest["files"])
     figures = sorted(p.stem for p in (out / "figures").glob("*.png"))
     assert {"timeline", "aid", "fit", "policies", "sensitivity"} <= set(figures)
     assert [Path(p).name for p in summary["files"]["figures"]] == [f"{f}.png" for f in figures]
@@ -189,3 +195,38 @@ def test_bad_inputs_fail_before_writing(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert not (tmp_path / "report.html").exists()
+
+
+def test_every_evidence_item_resolves_to_a_cited_record_item(
+    study: tuple[Path, dict[str, Any]],
+) -> None:
+    """On the real study's output: each claim's evidence is a structured reference that
+    resolves to a record event or a series row with its citation, in answer.json and in
+    the report's Evidence section (ids with colons and series columns included)."""
+    out, _ = study
+    answer = json.loads((out / "answer.json").read_text(encoding="utf-8"))
+    events = pd.read_parquet(out / "events.parquet")
+    cited = dict(zip(events["id"], events["citation"], strict=True))
+    kinds = set()
+    for claim in answer["claims"]["items"]:
+        for item in claim["evidence"]:
+            ref = item["ref"]
+            kinds.add((ref["kind"], ref["column"] is not None))
+            assert item["found"], (claim["id"], ref)
+            assert item["citation"], (claim["id"], ref)
+            if ref["kind"] == "event":
+                assert cited[ref["event"]] == item["citation"]
+            else:
+                assert item["dataset"] == f"series:{ref['series']}"
+                assert item["date"] == str(ref["year"])
+    assert kinds >= {("event", False), ("series", False), ("series", True)}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="evidence">') : html.index('<section id="sources">')]
+    assert "not found" not in section
+    assert "no citation" not in section
+    items = re.findall(r"<li id=\"ev-.*?</li>", section, flags=re.S)
+    assert len(items) >= 10
+    for item in items:
+        meta = re.search(r'<div class="meta">(.*?)</div>', item, flags=re.S)
+        assert meta is not None
+        assert not meta.group(1).startswith(" ·"), item  # a citation before the first ·

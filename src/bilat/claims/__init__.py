@@ -21,6 +21,7 @@ from bilat.claims.base import (
     Claim,
     ClaimData,
     ClaimResult,
+    Evidence,
     cluster_bootstrap,
     ratio_bootstrap,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "ClaimResult",
     "CoercionIsRegular",
     "ConditionalAidResisted",
+    "Evidence",
     "NonSecurityShortLived",
     "OtherPatrons",
     "SecurityDominates",

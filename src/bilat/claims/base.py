@@ -13,7 +13,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ __all__ = [
     "Claim",
     "ClaimData",
     "ClaimResult",
+    "Evidence",
     "cluster_bootstrap",
     "percentile_interval",
     "ratio_bootstrap",
@@ -91,6 +92,87 @@ class ClaimData:
         return None
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """One record item behind a claim: an event, or a row (and column) of an annual series.
+
+    A structured reference, never a string to split: event ids may themselves
+    hold colons (``"t:101"``), series names underscores. Build one with
+    :meth:`event` or :meth:`row`.
+
+    Attributes
+    ----------
+    kind:
+        ``"event"`` or ``"series"``.
+    event:
+        The event's id (``kind == "event"``).
+    series, year:
+        The series' name and the row's year (``kind == "series"``).
+    column:
+        The column of that row that bears on the claim, when one does.
+    """
+
+    kind: Literal["event", "series"]
+    event: str | None = None
+    series: str | None = None
+    year: int | None = None
+    column: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "event":
+            ok = self.event is not None and self.series is None and self.year is None
+        elif self.kind == "series":
+            ok = self.event is None and self.series is not None and self.year is not None
+        else:
+            ok = False
+        if not ok:
+            raise InputError(
+                "evidence is an event (an id) or a series row (a name and a year)",
+                field="evidence",
+                value=repr(self),
+            )
+
+    @classmethod
+    def of_event(cls, event_id: object) -> Evidence:
+        """Evidence that is a record event, by its id."""
+        return cls("event", event=str(event_id))
+
+    @classmethod
+    def row(cls, series: str, year: int, column: str | None = None) -> Evidence:
+        """Evidence that is the ``year`` row of annual ``series`` (and its ``column``)."""
+        return cls("series", series=str(series), year=int(year), column=column)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        """Read back :meth:`to_dict`."""
+        year = data.get("year")
+        return cls(
+            data["kind"],
+            event=data.get("event"),
+            series=data.get("series"),
+            year=None if year is None else int(year),
+            column=data.get("column"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reference as JSON (every key present)."""
+        return {
+            "kind": self.kind,
+            "event": self.event,
+            "series": self.series,
+            "year": self.year,
+            "column": self.column,
+        }
+
+    @property
+    def label(self) -> str:
+        """A short human label (``sanctions 1990``; an event's id); for display, not parsing."""
+        if self.kind == "event":
+            return str(self.event)
+        column = f" ({self.column})" if self.column else ""
+        return f"{self.series}{column} {self.year}"
+
+
 @dataclass
 class ClaimResult:
     """A claim tested: the statistic, its interval, the verdict and the evidence.
@@ -112,7 +194,7 @@ class ClaimResult:
     reason:
         Why this verdict, in a sentence, with the decision rule.
     evidence:
-        Ids of the record items (events, series rows) behind the statistic.
+        The record items (events, series rows) behind the statistic.
     details:
         Further figures (counts, components, secondary statistics).
     """
@@ -125,7 +207,7 @@ class ClaimResult:
     interval_kind: str
     verdict: str
     reason: str
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,7 +221,7 @@ class ClaimResult:
             "interval_kind": self.interval_kind,
             "verdict": self.verdict,
             "reason": self.reason,
-            "evidence": list(self.evidence),
+            "evidence": [e.to_dict() for e in self.evidence],
             "details": _clean(self.details),
         }
 
@@ -225,10 +307,10 @@ class Claim(ABC):
         interval_kind: str,
         verdict: str,
         reason: str,
-        evidence: Sequence[str] = (),
+        evidence: Sequence[Evidence | str] = (),
         details: Mapping[str, Any] | None = None,
     ) -> ClaimResult:
-        """Build this claim's :class:`ClaimResult`."""
+        """Build this claim's :class:`ClaimResult` (a plain string in ``evidence``: an event id)."""
         return ClaimResult(
             claim_id=self.claim_id,
             title=self.title,
@@ -238,7 +320,11 @@ class Claim(ABC):
             interval_kind=interval_kind,
             verdict=verdict,
             reason=reason,
-            evidence=list(dict.fromkeys(str(e) for e in evidence)),
+            evidence=list(
+                dict.fromkeys(
+                    e if isinstance(e, Evidence) else Evidence.of_event(e) for e in evidence
+                )
+            ),
             details=dict(details or {}),
         )
 

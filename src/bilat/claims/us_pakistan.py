@@ -30,6 +30,7 @@ from bilat.claims.base import (
     Claim,
     ClaimData,
     ClaimResult,
+    Evidence,
     percentile_interval,
     ratio_bootstrap,
 )
@@ -203,7 +204,7 @@ class AidUnderMilitaryRule(Claim):
             f"[{f['interval'][0]:.2f}, {f['interval'][1]:.2f}] ({f['verdict']})"
             for f in found
         )
-        evidence = [f"{f['source']}:{y}" for f in found for y in f.pop("year_list")]
+        evidence = [Evidence.row(f["source"], y) for f in found for y in f.pop("year_list")]
         return self.result(
             statistic=statistic,
             value=first["value"],
@@ -214,7 +215,7 @@ class AidUnderMilitaryRule(Claim):
                 f"aid per military-rule year over aid per civilian-rule year: {summary}; "
                 "supported when the interval lies above 1 in every source"
             ),
-            evidence=evidence + [f"{regime_name}:{y}" for y in sorted(military.index)],
+            evidence=evidence + [Evidence.row(regime_name, y) for y in sorted(military.index)],
             details={"regime_series": regime_name, "sources": found, "skipped": problems},
         )
 
@@ -401,7 +402,12 @@ class SurgesAndAbruptExits(Claim):
         value, (low, high) = ratio_bootstrap(
             abrupt, np.ones_like(abrupt), n_boot=self.n_boot, seed=self.seed, level=self.level
         )
-        evidence = [f"{d['measure']}:{d['exit_year']}" for d in distinct]
+        evidence: list[Evidence | str] = []
+        for d in distinct:  # patron events of the exit year, or the aid series' row
+            if d["measure"] == "events":
+                evidence += _ids(us[us["year"] == d["exit_year"]])
+            else:
+                evidence.append(Evidence.row(d["measure"], d["exit_year"]))
         return self.result(
             statistic=statistic,
             value=value,
@@ -651,7 +657,8 @@ class AlliedAndSanctioned(Claim):
                 f"({episodes} spell(s)); supported when the interval lies above one quarter. "
                 "The ranking against other US partners is not tested (one dyad only)."
             ),
-            evidence=[f"{sanc_name}:{y}" for y in both] + [f"{ally_name}:{y}" for y in both],
+            evidence=[Evidence.row(sanc_name, y) for y in both]
+            + [Evidence.row(ally_name, y) for y in both],
             details={
                 "allied_years": len(allied_years),
                 "allied_and_sanctioned_years": both,
@@ -950,7 +957,7 @@ class OtherPatrons(Claim):
     def compute(self, data: ClaimData) -> ClaimResult:
         statistic = "turns to other patrons after US cut-offs / by chance (ratio)"
         turns: dict[int, str] = {}
-        evidence: list[str] = []
+        evidence: list[Evidence | str] = []
         e = data.events
         if not e.empty:
             pair = (
@@ -972,7 +979,7 @@ class OtherPatrons(Claim):
                     continue
                 first = int(frame["year"].to_numpy()[int(np.argmax(values > 0))])
                 turns.setdefault(first, f"{name}:{column}")
-                evidence.append(f"{name}:{column}:{first}")
+                evidence.append(Evidence.row(name, first, column))
         cutoffs: set[int] = set()
         sanctions = _year_flags(data, "sanction", "n_in_force")
         found = data.find_series("sanction")

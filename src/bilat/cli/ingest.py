@@ -93,7 +93,9 @@ def register(app: typer.Typer) -> None:
     @app.command("quarantine")
     def quarantine_command(
         db: Path | None = DbOption,
-        limit: int = typer.Option(0, "--limit", help="Show at most this many rows (0: all)."),
+        limit: int = typer.Option(
+            0, "--limit", min=0, help="Show at most this many rows (0: all)."
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         """List the quarantined rows with their file, line and reason."""

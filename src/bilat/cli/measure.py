@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
     @app.command("claims")
     def claims_command(
         case: str = typer.Argument("us-pakistan", help="The case whose claims to test."),
-        n_boot: int = typer.Option(2000, "--n-boot", help="Bootstrap draws per interval."),
+        n_boot: int = typer.Option(2000, "--n-boot", min=1, help="Bootstrap draws per interval."),
         seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
         include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
         as_json: bool = JsonOption,

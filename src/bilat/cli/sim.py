@@ -113,9 +113,9 @@ def register(app: typer.Typer) -> None:
         policy: str = typer.Option(
             ..., "--policy", help="A built-in policy or a .toml/.yaml policy file."
         ),
-        runs: int = typer.Option(20, "--runs", help="Runs per posterior draw."),
+        runs: int = typer.Option(20, "--runs", min=1, help="Runs per posterior draw."),
         years: int = typer.Option(20, "--years", help="Years after the record."),
-        draws: int = typer.Option(50, "--draws", help="Posterior draws."),
+        draws: int = typer.Option(50, "--draws", min=2, help="Posterior draws."),
         budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
         seed: int = SeedOption,
         prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
@@ -160,9 +160,9 @@ def register(app: typer.Typer) -> None:
             "--policies",
             help="Comma-separated policies (built-in names or policy files).",
         ),
-        runs: int = typer.Option(20, "--runs", help="Paired runs per posterior draw."),
+        runs: int = typer.Option(20, "--runs", min=1, help="Paired runs per posterior draw."),
         years: int = typer.Option(20, "--years", help="Years after the record."),
-        draws: int = typer.Option(100, "--draws", help="Posterior draws."),
+        draws: int = typer.Option(100, "--draws", min=2, help="Posterior draws."),
         budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
         seed: int = SeedOption,
         prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
@@ -214,8 +214,10 @@ def register(app: typer.Typer) -> None:
     @app.command("sensitivity")
     def sensitivity_command(
         case: str = CaseOption,
-        samples: int = typer.Option(64, "--samples", help="SALib base sample (a power of 2)."),
-        runs: int = typer.Option(16, "--runs", help="Paired runs per parameter set."),
+        samples: int = typer.Option(
+            64, "--samples", min=1, help="SALib base sample (a power of 2)."
+        ),
+        runs: int = typer.Option(16, "--runs", min=1, help="Paired runs per parameter set."),
         years: int = typer.Option(20, "--years", help="Years after the record."),
         method: str = typer.Option("sobol", "--method", help="sobol or morris."),
         ranges: str = typer.Option("prior", "--ranges", help="prior or posterior 90% ranges."),

@@ -11,6 +11,8 @@ import typer
 
 from bilat.cli._common import JsonOption, console, console_err, print_json, progress
 from bilat.errors import InputError
+from bilat.study.pipeline import StageFailedError
+from bilat.study.result import StageOutcome
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -22,6 +24,13 @@ def _parse_date(text: str | None) -> dt.date | None:
         raise InputError(
             "is not a date in YYYY-MM-DD form", field="--doc-date", value=text
         ) from err
+
+
+def _exit_on(problems: list[StageOutcome]) -> None:
+    """Exit 1 with one line when a stage failed (``--keep-going`` ran past it)."""
+    if problems:
+        names = ", ".join(f"{p.name} ({p.reason})" for p in problems)
+        raise StageFailedError(f"{len(problems)} stage(s) did not complete: {names}")
 
 
 def register(app: typer.Typer) -> None:
@@ -41,16 +50,30 @@ def register(app: typer.Typer) -> None:
             help="Date of the --text documents, YYYY-MM-DD (default: the case's, 2016-01-01).",
         ),
         budget: int = typer.Option(
-            DEFAULT_BUDGET, "--budget", min=1, help="Calibration budget, in simulations."
+            DEFAULT_BUDGET,
+            "--budget",
+            help="Calibration budget, in simulations (at least 400: 4 populations of 100).",
         ),
         seed: int = typer.Option(0, "--seed", help="Random seed; the same seed, the same numbers."),
+        force: bool = typer.Option(
+            False, "--force", help="Overwrite files in --out that bilat did not create."
+        ),
+        keep_going: bool = typer.Option(
+            False,
+            "--keep-going",
+            help="Go on past a failed stage and write the report; still exit non-zero.",
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         """Run the whole case: record, coding, measures, claims, model, policies -> report.
 
-        Writes OUT/report.html, OUT/answer.json, OUT/figures/*.png and OUT/events.parquet.
+        Writes OUT/report.html, OUT/answer.json, OUT/figures/*.png, OUT/events.parquet,
+        its own store OUT/study.duckdb and OUT/bilat-manifest.json (the files it created);
+        refuses to overwrite any other file unless --force. A failed stage stops the run
+        (exit 1) unless --keep-going.
         """
         from bilat.study import get_case, run_study
+        from bilat.study.output import MANIFEST, STUDY_STORE
 
         chosen = get_case(case)
         folder = out if out is not None else Path("out") / chosen.name
@@ -67,10 +90,14 @@ def register(app: typer.Typer) -> None:
                 doc_date=_parse_date(doc_date),
                 budget=budget,
                 seed=seed,
+                strict=not keep_going,
+                force=force,
                 on_stage=on_stage,
             )
             bar.update(task, completed=len(result.stages))
         answer: dict[str, Any] = json.loads((folder / "answer.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        written = sorted(str(name) for name in manifest["files"])
         summary = {
             "case": chosen.name,
             "out": str(folder),
@@ -78,16 +105,23 @@ def register(app: typer.Typer) -> None:
                 "report": str(folder / "report.html"),
                 "answer": str(folder / "answer.json"),
                 "events": str(folder / "events.parquet"),
-                "store": str(folder / "bilat.duckdb"),
-                "figures": sorted(str(p) for p in (folder / "figures").glob("*.png")),
+                "store": str(folder / STUDY_STORE),
+                "manifest": str(folder / MANIFEST),
+                "figures": [  # only bilat's: a user's own figures/*.png are not the study's
+                    str(folder / name)
+                    for name in written
+                    if name.startswith("figures/") and (folder / name).is_file()
+                ],
             },
             "seconds": round(result.seconds, 2),
             "stages": [s.to_dict() for s in result.stages],
             "answer": answer["answer"],
             "claims": [{"id": c["id"], "verdict": c["verdict"]} for c in answer["claims"]["items"]],
         }
+        problems = result.problems()
         if as_json:
             print_json(summary)
+            _exit_on(problems)
             return
         for stage in result.stages:
             mark = {"ok": "[green]ok[/]", "not_available": "[yellow]not available[/]"}.get(
@@ -102,6 +136,7 @@ def register(app: typer.Typer) -> None:
             f"in {result.seconds:.1f} s",
             highlight=False,
         )
+        _exit_on(problems)
 
     @app.command("serve")
     def serve_command(

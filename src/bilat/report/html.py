@@ -17,6 +17,7 @@ from typing import Any
 
 from bilat.errors import BilatError
 from bilat.study.answer import build_answer
+from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
 
 __all__ = ["anchor", "render_report", "write_report"]
@@ -758,8 +759,15 @@ def render_report(result: StudyResult, figures: dict[str, bytes]) -> str:
     )
 
 
-def write_report(result: StudyResult, out: str | Path) -> Path:
+def write_report(
+    result: StudyResult, out: str | Path, *, folder: OutputFolder | None = None
+) -> Path:
     """Draw the figures, write them to ``out/figures/*.png`` and write ``out/report.html``.
+
+    Files go through ``folder`` (an :class:`~bilat.study.output.OutputFolder`
+    on ``out``; one is opened when not given), so a file bilat did not create
+    is never overwritten and a figure left from an earlier run is removed only
+    when bilat wrote it.
 
     Returns
     -------
@@ -768,15 +776,14 @@ def write_report(result: StudyResult, out: str | Path) -> Path:
     """
     from bilat.report.figures import FIGURES, draw_all
 
-    folder = Path(out)
-    figures_dir = folder / "figures"
-    figures_dir.mkdir(parents=True, exist_ok=True)
+    if folder is None:
+        folder = OutputFolder(out, command="bilat report")
+    names = [f"figures/{name}.png" for name in FIGURES] + ["report.html"]
+    folder.check(names)  # before drawing anything
     figures = draw_all(result)
     for name in FIGURES:  # a figure not drawn this time must not survive from an earlier run
         if name not in figures:
-            (figures_dir / f"{name}.png").unlink(missing_ok=True)
+            folder.remove(f"figures/{name}.png")
     for name, png in figures.items():
-        (figures_dir / f"{name}.png").write_bytes(png)
-    path = folder / "report.html"
-    path.write_text(render_report(result, figures), encoding="utf-8")
-    return path
+        folder.write_bytes(f"figures/{name}.png", png)
+    return folder.write_text("report.html", render_report(result, figures))

@@ -93,75 +93,93 @@ def _section(result: StudyResult, key: str) -> dict[str, Any]:
     return {"status": stage.status, "reason": stage.reason or stage.status}
 
 
-def evidence_of(result: StudyResult, ids: list[str]) -> list[dict[str, Any]]:
-    """The record items behind a claim, by id, with their dates, summaries and citations.
+def _label(ref: dict[str, Any]) -> str:
+    """A display label of a reference (never parsed back)."""
+    if ref["kind"] == "event":
+        return str(ref["event"])
+    column = f" ({ref['column']})" if ref.get("column") else ""
+    return f"{ref['series']}{column} {ref['year']}"
 
-    An id is a record event's id, or ``SERIES:YEAR`` for a row of an annual
-    series (``sanctions:1990``); ``events:YEAR`` stands for the record's events
-    of a year. Ids found nowhere are returned with empty fields so that a
-    reader sees a dangling reference rather than losing it.
+
+def evidence_of(result: StudyResult, refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record items behind a claim, with their dates, summaries and citations.
+
+    Each reference is structured (see :class:`bilat.claims.Evidence`): an event
+    by its id (``{"kind": "event", "event": ID}``) or the row of an annual
+    series for a year (``{"kind": "series", "series": NAME, "year": YEAR,
+    "column": COLUMN or None}``). An item found nowhere is kept with
+    ``found: false`` and empty fields, so that a reader sees a dangling
+    reference rather than losing it.
     """
     events = result.events
+    wanted = [str(r["event"]) for r in refs if r["kind"] == "event"]
     by_id: dict[str, dict[str, Any]] = {}
-    if not events.empty and ids:
-        wanted = events[events["id"].isin(ids)]
-        for record in wanted.to_dict("records"):
+    if not events.empty and wanted:
+        for record in events[events["id"].isin(wanted)].to_dict("records"):
             by_id[str(record["id"])] = {str(k): v for k, v in record.items()}
     out = []
-    for item in ids:
-        row = by_id.get(item)
-        if row is not None:
-            out.append(
-                {
-                    "id": item,
-                    "date": _clean(row.get("date")),
-                    "summary": _clean(row.get("sentence") or row.get("actor_text")),
-                    "citation": _clean(row.get("citation")),
-                    "url": _clean(row.get("url")),
-                    "cameo": _clean(row.get("cameo")),
-                    "dataset": _clean(row.get("dataset")),
-                }
-            )
+    for ref in refs:
+        empty: dict[str, Any] = {
+            "id": _label(ref),
+            "ref": dict(ref),
+            "found": False,
+            "date": None,
+            "summary": None,
+            "citation": None,
+            "url": None,
+            "cameo": None,
+            "dataset": None,
+        }
+        if ref["kind"] != "event":
+            out.append(_series_evidence(result, ref, empty))
             continue
-        out.append(_series_evidence(result, item))
+        row = by_id.get(str(ref["event"]))
+        if row is None:
+            out.append(empty)
+            continue
+        out.append(
+            dict(
+                empty,
+                found=True,
+                date=_clean(row.get("date")),
+                summary=_clean(row.get("sentence") or row.get("actor_text")),
+                citation=_clean(row.get("citation")),
+                url=_clean(row.get("url")),
+                cameo=_clean(row.get("cameo")),
+                dataset=_clean(row.get("dataset")),
+            )
+        )
     return out
 
 
-def _series_evidence(result: StudyResult, item: str) -> dict[str, Any]:
-    empty = {
-        "id": item,
-        "date": None,
-        "summary": None,
-        "citation": None,
-        "url": None,
-        "cameo": None,
-        "dataset": None,
-    }
-    name, _, year_text = item.rpartition(":")
-    if not year_text.isdigit():
-        return empty
-    year = int(year_text)
-    if name == "events":
-        return dict(
-            empty, date=str(year), summary=f"the record's events of {year}", dataset="record"
-        )
+#: Columns of a series row that describe it rather than measure something.
+_META_COLUMNS = ("year", "source", "estimate", "note", "notes", "convention", "citation")
+
+
+def _series_evidence(
+    result: StudyResult, ref: dict[str, Any], empty: dict[str, Any]
+) -> dict[str, Any]:
+    """The ``year`` row of a record series (its ``column`` first), with its source."""
+    name, year, column = str(ref["series"]), int(ref["year"]), ref.get("column")
     frame = result.series.get(name)
-    if frame is None or "year" not in frame:
+    if frame is None or "year" not in frame or (column is not None and column not in frame):
         return empty
     rows = frame[frame["year"] == year]
     if rows.empty:
         return empty
     row = rows.iloc[0]
+    columns = [column] if column is not None else list(frame.columns)
     values = [
-        f"{column} {row[column]}"
-        for column in frame.columns
-        if column not in ("year", "source", "estimate", "note", "convention")
-        and isinstance(row[column], str | int | float)
-        and str(row[column]) not in ("", "nan", "None")
+        f"{c} {row[c]}"
+        for c in columns
+        if c not in _META_COLUMNS
+        and isinstance(row[c], str | int | float)
+        and str(row[c]) not in ("", "nan", "None")
     ][:4]
     estimate = " (estimate)" if bool(row.get("estimate", False)) else ""
     return dict(
         empty,
+        found=True,
         date=str(year),
         summary=f"{name} series, {year}: " + ", ".join(values) + estimate,
         citation=_clean(row.get("source")),

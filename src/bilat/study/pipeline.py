@@ -3,9 +3,23 @@
 :func:`run_study` is the one entry point. Each stage calls the public functions
 of the subpackage that owns it (:mod:`bilat.record`, :mod:`bilat.coding`,
 :mod:`bilat.measure`, :mod:`bilat.claims`, :mod:`bilat.sim`) through the small
-adapters in :mod:`bilat.study.stages`. A stage whose subpackage or input is
-missing ends ``not_available`` with the reason, and the report and answer.json
-say so; a stage never fills in numbers of its own.
+adapters in :mod:`bilat.study.stages`. A stage whose input is missing (no
+``--text``, or an earlier stage that did not run) ends ``not_available`` with
+the reason, and the report and answer.json say so; a stage never fills in
+numbers of its own.
+
+A stage that fails stops the study (``strict``, the default) with the error; with
+``strict=False`` (``--keep-going``) the study records the failure, writes what
+it can, and the command still exits non-zero. A missing optional extra (spaCy,
+Dask) is reported with the ``pip install`` that fixes it, and counts as a failure
+in strict mode; any other ``ImportError`` is a failure (a broken install), never
+"not available".
+
+The study writes only inside its output folder, and only through
+:class:`~bilat.study.output.OutputFolder`: its store is ``OUT/study.duckdb`` (a
+name no other command uses by default), the files it created are listed in
+``OUT/bilat-manifest.json``, and a file it did not create stops the run before
+any work unless ``force`` is given.
 """
 
 from __future__ import annotations
@@ -20,13 +34,74 @@ from bilat.errors import BilatError, InputError, MissingExtraError
 from bilat.events import EventStore
 from bilat.study import stages
 from bilat.study.case import Case, get_case
+from bilat.study.output import MANIFEST, STUDY_STORE, OutputFolder
 from bilat.study.result import StageOutcome, StudyResult
 
-__all__ = ["DEFAULT_BUDGET", "STAGES", "ProgressCallback", "StageSpec", "run_study"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "OPTIONAL_EXTRAS",
+    "STAGES",
+    "ProgressCallback",
+    "StageFailedError",
+    "StageSpec",
+    "caused_by_interrupt",
+    "minimum_budget",
+    "planned_outputs",
+    "run_study",
+]
 
 #: The quick calibration budget (simulations) of a default run; the same as
 #: ``bilat.sim.QUICK_BUDGET``.
 DEFAULT_BUDGET = 12_000
+
+#: Third-party modules of bilat's optional extras, and the extra that installs each.
+OPTIONAL_EXTRAS = {
+    "spacy": "nlp",
+    "en_core_web_sm": "nlp",
+    "dask": "dask",
+    "distributed": "dask",
+    "fastapi": "app",
+    "uvicorn": "app",
+    "multipart": "app",
+}
+
+
+class StageFailedError(BilatError):
+    """A stage of the study failed (strict mode); the message names the stage and the error.
+
+    It exits with code 1: the inputs were accepted, but the work failed.
+    """
+
+    exit_code = 1
+
+
+def minimum_budget() -> int:
+    """The smallest calibration budget the model accepts (100 per ABC-SMC population).
+
+    Read from :class:`bilat.sim.calibration.Calibrator`, whose ``fit`` enforces it;
+    1 when the simulator cannot be imported (the calibrate stage then fails on its own).
+    """
+    try:
+        from bilat.sim.calibration import Calibrator
+    except ImportError:
+        return 1
+    return 100 * int(Calibrator.populations)
+
+
+def planned_outputs() -> list[str]:
+    """Every file a study may write in its output folder (relative paths)."""
+    from bilat.report.figures import FIGURES
+
+    return [
+        MANIFEST,
+        STUDY_STORE,
+        f"{STUDY_STORE}.wal",
+        "events.parquet",
+        "answer.json",
+        "report.html",
+        *(f"figures/{name}.png" for name in FIGURES),
+    ]
+
 
 #: Called before each stage with (stage title, index, number of stages).
 ProgressCallback = Callable[[str, int, int], None]
@@ -62,7 +137,8 @@ def run_study(
     doc_date: dt.date | None = None,
     budget: int = DEFAULT_BUDGET,
     seed: int = 0,
-    strict: bool = False,
+    strict: bool = True,
+    force: bool = False,
     on_stage: ProgressCallback | None = None,
 ) -> StudyResult:
     """Run every stage of a study and, when ``out`` is given, write its outputs there.
@@ -72,9 +148,10 @@ def run_study(
     case:
         A :class:`Case` or the name of a built-in one.
     out:
-        Output folder: ``bilat.duckdb`` (a fresh store), ``events.parquet``,
-        ``answer.json``, ``report.html`` and ``figures/*.png``. ``None`` keeps
-        everything in memory (an in-memory store; nothing is written).
+        Output folder: ``study.duckdb`` (the study's own fresh store),
+        ``events.parquet``, ``answer.json``, ``report.html``, ``figures/*.png``
+        and ``bilat-manifest.json`` (the files the study created). ``None``
+        keeps everything in memory (an in-memory store; nothing is written).
     texts:
         Text documents to code into the store (such as the seed article).
     doc_date:
@@ -86,8 +163,12 @@ def run_study(
     seed:
         Random seed; the same seed gives the same numbers.
     strict:
-        Re-raise any unexpected error of a stage instead of recording the stage
-        as ``failed`` (tests use it; the CLI does not, so a report is written).
+        Stop at the first stage that fails (the default): a bilat error, an
+        operating-system error or a missing optional extra is raised as it is,
+        any other error as :class:`StageFailedError`. ``False`` records the
+        stage as ``failed`` and goes on, so a report is still written.
+    force:
+        Overwrite files in ``out`` that bilat did not create (refused otherwise).
     on_stage:
         Progress callback, called before each stage.
 
@@ -99,24 +180,38 @@ def run_study(
     Raises
     ------
     InputError
-        For a bad budget, or a text file that does not exist.
+        Before any work: for a budget below :func:`minimum_budget`, a text file
+        that does not exist, or an output folder that cannot be written or holds
+        a file bilat did not create (:class:`~bilat.study.output.OutputExistsError`).
+    StageFailedError
+        In strict mode, when a stage fails with an unexpected error.
     """
     if isinstance(case, str):
         case = get_case(case)
-    if budget < 1:
-        raise InputError("must be a positive number of simulations", field="budget", value=budget)
+    least = minimum_budget()
+    if budget < least:
+        raise InputError(
+            f"the calibration needs at least {least} simulations, got {budget}",
+            field="--budget",
+            value=budget,
+        )
     paths = [Path(t) for t in texts]
     for path in paths:
         if not path.is_file():
             raise InputError("no such text file", file=path, field="--text", value=str(path))
-    out_dir = None if out is None else Path(out)
-    result = StudyResult(case=case, seed=int(seed), budget=int(budget), out=out_dir)
+    folder = None
+    if out is not None:
+        folder = OutputFolder(out, force=force, command="bilat study")
+        folder.check(planned_outputs())  # refuse before any work or any write
+    result = StudyResult(
+        case=case, seed=int(seed), budget=int(budget), out=None if out is None else Path(out)
+    )
     started = time.perf_counter()
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        db = out_dir / "bilat.duckdb"
-        for stale in (db, db.with_name(db.name + ".wal")):
-            stale.unlink(missing_ok=True)
+    if folder is not None:
+        db = folder.claim(STUDY_STORE)
+        folder.claim(f"{STUDY_STORE}.wal")
+        for stale in (STUDY_STORE, f"{STUDY_STORE}.wal"):  # the last run's store, ours
+            folder.remove(stale)
         store = EventStore(db)
     else:
         store = EventStore(":memory:")
@@ -126,6 +221,7 @@ def run_study(
         texts=paths,
         doc_date=doc_date or case.seed_doc_date,
         started=started,
+        output=folder,
     )
     try:
         for index, spec in enumerate(STAGES):
@@ -135,32 +231,72 @@ def run_study(
             if spec.name == "code":
                 context.refresh_events()
         result.seconds = time.perf_counter() - started
-        if out_dir is not None:
+        if folder is not None:
             stages.write_answer(context)
     finally:
         store.close()
     return result
 
 
+def _missing_extra(err: ImportError) -> MissingExtraError | None:
+    """The optional extra whose missing module caused ``err``, if that is what it is."""
+    name = getattr(err, "name", None) or ""
+    top = name.split(".", 1)[0]
+    if isinstance(err, ModuleNotFoundError) and top in OPTIONAL_EXTRAS:
+        return MissingExtraError(top, OPTIONAL_EXTRAS[top])
+    return None
+
+
+def caused_by_interrupt(err: BaseException) -> bool:
+    """Whether ``err`` is, or was raised from or while handling, a Ctrl-C.
+
+    Code that is interrupted sometimes reports it as another error: Python 3.11
+    wraps a ``KeyboardInterrupt`` raised in ``__set_name__`` in a
+    ``RuntimeError``, and DuckDB raises its own ``InterruptException`` or a
+    ``RuntimeError("Query interrupted")``. That is still the user's Ctrl-C, not
+    a failed stage.
+    """
+    seen: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in seen:
+        if isinstance(current, KeyboardInterrupt) or type(current).__name__ == "InterruptException":
+            return True
+        if isinstance(current, RuntimeError) and str(current) == "Query interrupted":
+            return True
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _run_stage(spec: StageSpec, context: stages.Context, strict: bool) -> None:
     outcome = StageOutcome(spec.name, spec.title)
     tick = time.perf_counter()
     try:
-        spec.run(context)
+        try:
+            spec.run(context)
+        except ImportError as err:
+            extra = _missing_extra(err)
+            if extra is None:
+                raise
+            raise extra from err
     except stages.NotAvailable as why:
         outcome.status, outcome.reason = "not_available", str(why)
-    except ImportError as err:
-        outcome.status = "not_available"
-        outcome.reason = f"a subpackage this stage needs is not available: {err}"
     except MissingExtraError as err:
-        outcome.status, outcome.reason = "not_available", str(err)
-    except BilatError as err:
+        if strict:
+            raise
+        outcome.status, outcome.reason, outcome.extra = "not_available", str(err), err.extra
+    except (BilatError, OSError) as err:
         if strict:
             raise
         outcome.status, outcome.reason = "failed", f"{type(err).__name__}: {err}"
     except Exception as err:  # a bug in a stage must not cost the user the whole report
+        if caused_by_interrupt(err):  # Ctrl-C, wrapped by the code it interrupted
+            raise KeyboardInterrupt from err
         if strict:
-            raise
+            raise StageFailedError(
+                f"stage {spec.name!r} ({spec.title}) failed: {type(err).__name__}: {err}; "
+                "rerun with --keep-going to write the report without it"
+            ) from err
         outcome.status, outcome.reason = "failed", f"{type(err).__name__}: {err}"
     outcome.seconds = time.perf_counter() - tick
     context.result.stages.append(outcome)

@@ -12,8 +12,9 @@ from bilat.study.case import Case
 
 __all__ = ["STAGE_STATUSES", "StageOutcome", "StudyResult"]
 
-#: The states a stage can end in. ``not_available``: a subpackage or an input the
-#: stage needs is missing (the reason says which); ``failed``: it raised an error.
+#: The states a stage can end in. ``not_available``: an input the stage needs is
+#: missing (no ``--text``, an earlier stage that did not run, an optional extra
+#: that is not installed; the reason says which); ``failed``: it raised an error.
 STAGE_STATUSES = ("ok", "not_available", "failed")
 
 
@@ -33,6 +34,9 @@ class StageOutcome:
         Why a stage is ``not_available`` or ``failed``; ``None`` when ``ok``.
     seconds:
         Wall-clock time spent in the stage.
+    extra:
+        The optional extra (``nlp``, ``dask``, ...) whose absence made the stage
+        ``not_available``: what was asked could not be done, so the run fails.
     """
 
     name: str
@@ -40,6 +44,12 @@ class StageOutcome:
     status: str = "ok"
     reason: str | None = None
     seconds: float = 0.0
+    extra: str | None = None
+
+    @property
+    def problem(self) -> bool:
+        """Whether this stage did not do what was asked (failed, or an extra is missing)."""
+        return self.status == "failed" or self.extra is not None
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as a JSON-ready dict."""
@@ -125,6 +135,10 @@ class StudyResult:
             if outcome.name == name:
                 return outcome
         return None
+
+    def problems(self) -> list[StageOutcome]:
+        """The stages that failed or lacked an optional extra (the run must exit non-zero)."""
+        return [outcome for outcome in self.stages if outcome.problem]
 
     def available(self, name: str) -> bool:
         """Whether the stage called ``name`` ran and ended ``ok``."""

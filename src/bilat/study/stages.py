@@ -2,8 +2,9 @@
 
 Every stage takes a :class:`Context` and fills in part of its
 :class:`~bilat.study.result.StudyResult`. A stage raises :class:`NotAvailable`
-(with the reason) when the subpackage or the input it needs is missing; the
-study records that and goes on.
+(with the reason) when an input it needs is missing; the study records that
+and goes on. A subpackage that cannot be imported is an error, not a missing
+input.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from typing import Any
 
 import pandas as pd
 
+from bilat.errors import InputError
 from bilat.events import EventStore
+from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
+from bilat.study.sources import collect_sources
 
 __all__ = [
     "FACT_MODALITIES",
@@ -47,7 +51,7 @@ FACT_MODALITIES = ("asserted", "reported")
 
 
 class NotAvailable(Exception):  # noqa: N818 - a stage outcome, not an error
-    """A stage cannot run: a subpackage or an input it needs is missing."""
+    """A stage cannot run: an input it needs is missing."""
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Context:
     doc_date: dt.date = dt.date(2016, 1, 1)
     scratch: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    output: OutputFolder | None = None
 
     def refresh_events(self) -> None:
         """Re-read every event of the store into ``result.events``."""
@@ -67,16 +72,20 @@ class Context:
 
 
 def _api(module: str, *names: str) -> Any:
-    """The first of ``names`` that ``module`` defines; :class:`NotAvailable` otherwise."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        raise NotAvailable(f"{module} is not available ({err.msg})") from err
+    """The first of ``names`` that ``module`` defines.
+
+    Raises
+    ------
+    ImportError
+        When the module cannot be imported or defines none of ``names``: a broken
+        install, which fails the stage (it is not a missing input).
+    """
+    mod = importlib.import_module(module)
     for name in names:
         found = getattr(mod, name, None)
         if found is not None:
             return found
-    raise NotAvailable(f"{module} does not provide {' or '.join(names)} yet")
+    raise ImportError(f"{module} does not provide {' or '.join(names)}", name=module)
 
 
 # -- record -------------------------------------------------------------------------------------
@@ -101,7 +110,12 @@ def code_texts(ctx: Context) -> None:
     for path in ctx.texts:
         data = path.read_bytes()  # the coder decodes it, and refuses binary data by name
         doc_id = "doc:" + hashlib.sha256(data).hexdigest()[:16]
-        events = coder.code_records(data, ctx.doc_date, doc_id)
+        try:
+            events = coder.code_records(data, ctx.doc_date, doc_id)
+        except InputError as err:
+            if err.file is not None:
+                raise
+            raise InputError(err.reason, file=path, field="--text", value=err.value) from err
         frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
         if not frame.empty:
             ctx.store.insert(frame, file=str(path), dataset="coded")
@@ -206,8 +220,24 @@ def _claim_dict(verdict: Any) -> dict[str, Any]:
         "interval_kind": kind or None,
         "explanation": data.get("reason") or data.get("explanation"),
         "series": [str(s) for s in data.get("series", [])],
-        "evidence": [str(e) for e in data.get("evidence", [])],
+        "evidence": [_evidence_ref(e) for e in data.get("evidence", [])],
     }
+
+
+def _evidence_ref(item: Any) -> dict[str, Any]:
+    """A claim's evidence item as answer.json's ``ref`` (a plain string is an event id)."""
+    if hasattr(item, "to_dict"):
+        item = item.to_dict()
+    if isinstance(item, dict):
+        year = item.get("year")
+        return {
+            "kind": str(item["kind"]),
+            "event": None if item.get("event") is None else str(item["event"]),
+            "series": None if item.get("series") is None else str(item["series"]),
+            "year": None if year is None else int(year),
+            "column": None if item.get("column") is None else str(item["column"]),
+        }
+    return {"kind": "event", "event": str(item), "series": None, "year": None, "column": None}
 
 
 # -- model ------------------------------------------------------------------------------------
@@ -432,49 +462,23 @@ def answer(ctx: Context) -> None:
 
 
 # -- outputs ------------------------------------------------------------------------------------
-def collect_sources(result: StudyResult) -> list[dict[str, Any]]:
-    """Every source the study cites: record citations, series sources, eras, documents."""
-    counts: dict[str, int] = {}
-    urls: dict[str, str | None] = {}
-    if not result.events.empty and "citation" in result.events:
-        for citation, url in zip(result.events["citation"], result.events["url"], strict=True):
-            if isinstance(citation, str) and citation:
-                counts[citation] = counts.get(citation, 0) + 1
-                urls.setdefault(citation, url if isinstance(url, str) else None)
-    sources: list[dict[str, Any]] = [
-        {"citation": c, "kind": "record", "url": urls.get(c), "events": n}
-        for c, n in sorted(counts.items())
-    ]
-    seen = set(counts)
-    for name, frame in result.series.items():
-        if "source" in frame:
-            for citation in sorted({str(s) for s in frame["source"].dropna()}):
-                if citation not in seen:
-                    seen.add(citation)
-                    sources.append({"citation": citation, "kind": f"series:{name}", "url": None})
-    for era in result.case.eras:
-        if era.source not in seen:
-            seen.add(era.source)
-            sources.append({"citation": era.source, "kind": "eras", "url": None})
-    for doc in result.documents:
-        citation = f"{doc['file']} (coded by bilat; document date {doc['doc_date']})"
-        sources.append({"citation": citation, "kind": "coded text", "url": None})
-    for i, source in enumerate(sources, start=1):
-        source["id"] = f"S{i}"
-    return sources
-
-
 def write_outputs(ctx: Context) -> None:
     """Export the events, draw the figures and write report.html (when there is a folder)."""
     result = ctx.result
     result.sources = collect_sources(result)
     result.seconds = time.perf_counter() - ctx.started
-    if result.out is None:
+    if ctx.output is None:
         return
-    ctx.store.export(result.out / "events.parquet", "parquet")
+    target = ctx.output.claim("events.parquet")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        ctx.store.export(partial, "parquet")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     from bilat.report import write_report
 
-    write_report(result, result.out)
+    write_report(result, ctx.output.path, folder=ctx.output)
 
 
 def write_answer(ctx: Context) -> None:
@@ -482,9 +486,7 @@ def write_answer(ctx: Context) -> None:
     from bilat.study.answer import build_answer, validate_answer
 
     result = ctx.result
-    assert result.out is not None
+    assert ctx.output is not None
     payload = build_answer(result)
     validate_answer(payload)
-    (result.out / "answer.json").write_text(
-        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    ctx.output.write_text("answer.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
