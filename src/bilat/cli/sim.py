@@ -21,7 +21,11 @@ def _posterior(case: str, budget: int, seed: int, scheduler: str | None, prior: 
 
     if prior:
         return None
-    return sim.calibrate(case=case, budget=budget, seed=seed, check=False, scheduler=scheduler)
+    # the predictive check and the out-of-sample scores (cheap) decide whether the answer
+    # may use verdict words; the simulation-based calibration is left to `bilat calibrate`
+    return sim.calibrate(
+        case=case, budget=budget, seed=seed, check=True, sbc_truths=0, scheduler=scheduler
+    )
 
 
 def _outcome_table(rows: list[dict[Any, Any]], title: str, paired: bool) -> Table:

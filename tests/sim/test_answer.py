@@ -1,0 +1,103 @@
+"""The answer: verdict rules, built-in verdicts gone, scenario discovery on the posterior."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bilat.errors import InputError
+from bilat.sim import COIN_FLIP_MECHANISMS, OUTCOMES, answer, calibrate, compare
+from bilat.sim.answer import UNDECIDED, verdict
+from bilat.sim.calibration import CalibrationResult
+from bilat.sim.discovery import discover
+
+
+def test_verdict_rules() -> None:
+    assert verdict(0.95, 0.5, True)[:2] == ("very likely better", True)
+    assert verdict(0.75, 0.5, True)[:2] == ("likely better", True)
+    assert verdict(0.5, 0.2, True)[:2] == ("uncertain", True)
+    assert verdict(0.05, 0.5, True)[:2] == ("very likely worse", True)
+    # within 0.10 of the prior's answer: not decided, however high
+    words, decided, why = verdict(0.97, 0.92, True)
+    assert (words, decided) == (UNDECIDED, False)
+    assert "prior" in why
+    # a model that fails its checks decides nothing
+    assert verdict(0.99, 0.2, False)[:2] == (UNDECIDED, False)
+
+
+def test_coin_flip_pakistan_gives_no_confident_verdict() -> None:
+    """Pakistan's choice a fair coin: no outcome may come out 'better' with P > 0.9."""
+    cal = calibrate(budget=12_000, seed=0, sbc_truths=0, mechanisms=COIN_FLIP_MECHANISMS)
+    cmp = compare(
+        ["security-only", "broadened"],
+        cal,
+        runs=10,
+        years=20,
+        seed=0,
+        draws=60,
+        mechanisms=COIN_FLIP_MECHANISMS,
+    )
+    rows = cmp.table[cmp.table.policy == "broadened"].set_index("outcome")
+    for outcome in OUTCOMES:
+        if outcome == "cost":  # the policies' own aid levels: accounting, not a finding
+            continue
+        assert rows.loc[outcome, "p_better"] <= 0.9, outcome
+    ans = answer(cmp, None, cal, mechanisms=COIN_FLIP_MECHANISMS, elements=False, scenarios=False)
+    assert not any(r["verdict"].endswith("better") for r in ans.outcomes)
+
+
+def test_the_prior_alone_decides_nothing() -> None:
+    cmp = compare(["security-only", "broadened"], None, runs=8, years=20, seed=0, draws=60)
+    rows = cmp.table[cmp.table.policy == "broadened"].set_index("outcome")
+    for outcome in ("trust_deficit", "china_dependence", "us_distrust", "pk_distrust"):
+        assert rows.loc[outcome, "p_better"] <= 0.9, outcome
+    ans = answer(cmp, None, None)
+    assert ans.statement.startswith("The evidence does not decide")
+    assert all(not r["decided"] for r in ans.outcomes)
+    assert ans.validation["usable"] is False
+
+
+@pytest.fixture(scope="module")
+def calibrated() -> CalibrationResult:
+    return calibrate(budget=2000, seed=1, sbc_truths=0)
+
+
+def test_answer_carries_validation_elements_and_scenarios(calibrated: CalibrationResult) -> None:
+    cmp = compare(["security-only", "broadened"], calibrated, runs=4, years=10, seed=0, draws=30)
+    ans = answer(cmp, None, calibrated)
+    data = ans.to_dict()
+    assert {"validation", "elements", "discovery", "scenarios", "what_would_decide"} <= set(data)
+    assert data["validation"]["ppc"]["p_overall"] is not None
+    assert {r["policy"] for r in data["elements"]} >= {
+        "security+trade",
+        "security+economic",
+        "security+assurances",
+        "security+democracy",
+        "security+all",
+        "broadened",
+    }
+    priors = {r["prior"] for r in data["scenarios"]}
+    assert priors == {"neutral", "article", "sceptical"}
+    sources = {r["evidence"] for r in data["scenarios"]}
+    assert "calibrated on Pakistan" in sources
+    assert "prior only" in sources
+    for r in ans.outcomes:
+        assert 0 <= r["p_prior"] <= 1
+        if r["decided"] and r["verdict"] in ("likely better", "very likely better"):
+            assert abs(r["p_better"] - r["p_prior"]) >= 0.1
+    if not data["validation"]["usable"]:
+        assert ans.statement.startswith("The evidence does not decide")
+    with pytest.raises(InputError, match="include"):
+        answer(compare(["conditional"], calibrated, runs=2, years=2, draws=2))
+
+
+def test_scenario_discovery_finds_a_planted_region() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (600, 3))
+    diff = np.where(x[:, 1] > 0.7, 1.0, -1.0) + 0.1 * rng.normal(size=600)
+    found = discover(x, diff, outcome="trust_deficit", names=("a", "b", "c"))
+    flips = [r for r in found["regions"] if r["flips"]]
+    assert flips
+    assert "b above 0.7" in flips[0]["conditions"]
+    assert flips[0]["mass"] == pytest.approx(0.3, abs=0.06)
+    assert found["accuracy"] > found["baseline_accuracy"]
