@@ -4,8 +4,10 @@ The verdict rules (docs/sim.md, "The verdict rules"):
 
 1. **No evidence, no verdict.** Without a calibration, or when the calibrated
    model fails its posterior predictive check (overall ``p < 0.05``), or loses
-   to persistence out of sample (CRPS), every outcome reads "the evidence does
-   not decide".
+   to persistence out of sample (CRPS), or when the simulation-based
+   calibration shows that its posterior intervals cannot be trusted (the 90 %
+   intervals of the parameters, or of the policy effect, cover the truth less
+   than 80 % of the time), every outcome reads "the evidence does not decide".
 2. **The data must move the answer.** For each outcome, the posterior
    probability that broadening does better (``P``) is set beside the same
    probability under the prior alone (``P0``, same draws, runs, seed); when
@@ -44,6 +46,7 @@ from bilat.sim.policies import BUNDLE_ELEMENTS
 
 __all__ = [
     "DECIDERS",
+    "MIN_COVERAGE",
     "MIN_SHIFT",
     "Answer",
     "answer",
@@ -53,6 +56,8 @@ __all__ = [
 
 #: The least distance between posterior and prior probability for a verdict.
 MIN_SHIFT = 0.10
+#: The least coverage of nominal 90 % intervals in the simulation-based calibration.
+MIN_COVERAGE = 0.8
 #: Outcomes scenario discovery and the scenario table report on.
 KEY_OUTCOMES = (
     "trust_deficit",
@@ -176,6 +181,14 @@ def validation_block(calibration: CalibrationResult | None) -> dict[str, Any]:
     if hold.get("loses_to_persistence"):
         reasons.append("loses to persistence out of sample (CRPS)")
     sbc = calibration.sbc or {}
+    if sbc:
+        effect = [r["coverage_90"] for r in sbc.get("policy_effect", [])]
+        worst = min([sbc.get("coverage_90", 1.0), *effect])
+        if worst < MIN_COVERAGE:
+            reasons.append(
+                f"has posterior intervals that simulation-based calibration finds too "
+                f"narrow (90 % intervals cover the truth {worst:.0%} of the time)"
+            )
     return {
         "calibrated": True,
         "usable": not reasons,

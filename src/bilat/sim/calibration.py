@@ -11,9 +11,8 @@ aid series the schedule feeds in. The algorithm is a population Monte Carlo ABC 
 Cornuet, Marin & Robert 2009, *Biometrika* 96:4; Toni et al. 2009, *J. R. Soc.
 Interface* 6) with adaptive tolerances: each population proposes ``budget /
 populations`` parameter sets — from the prior, then by perturbing the previous
-population with a Gaussian kernel of its weighted covariance (Beaumont et al.
-use twice that; here the narrower kernel kept the effective sample size higher
-and fewer proposals outside the prior's support, which are redrawn) — simulates
+population with a Gaussian kernel of twice its weighted covariance (Beaumont
+et al.; proposals outside the prior's support are redrawn) — simulates
 them *all in one batched array call* (one run per parameter set), keeps the
 ``quantile`` closest and reweights them by prior over kernel density. The
 effective sample size of each population is reported with the result.
@@ -64,8 +63,12 @@ QUICK_BUDGET = 12_000
 SBC_TRUTHS, SBC_BUDGET = 100, 2_000
 
 _SCALE = 0.1  # every summary is a share; a difference of 0.1 counts as one unit
-#: Kernel covariance as a multiple of the population's weighted covariance.
-KERNEL_SCALE = 1.0
+#: Kernel covariance as a multiple of the population's weighted covariance (Beaumont et
+#: al. 2009). The simulation-based calibration chose it: with 1x and the closest 10 % kept,
+#: 90 % intervals covered the truth 65 % of the time; with 2x and 20 % kept, 87 %.
+KERNEL_SCALE = 2.0
+#: Share of each population's proposals kept.
+QUANTILE = 0.2
 
 
 _RECORD = MODEL_SERIES
@@ -118,31 +121,47 @@ _LOW = np.array([p.low for p in PRIORS])
 _HIGH = np.array([p.high for p in PRIORS])
 
 
-def _perturb(
-    rng: np.random.Generator, particles: F64, weights: F64, chol: F64, count: int, rate: float
-) -> tuple[F64, float]:
-    """``count`` perturbed particles inside the prior's support, and the share that fell inside.
+def _kernel_chol(particles: F64, weights: F64) -> F64:
+    """Cholesky factor of the perturbation kernel: KERNEL_SCALE x the weighted covariance."""
+    cov = KERNEL_SCALE * np.cov(particles, rowvar=False, aweights=weights)
+    cov += np.diag(np.full(cov.shape[0], 1e-9))
+    return np.asarray(np.linalg.cholesky(cov), dtype=np.float64)
 
-    Draws in batches sized by the last acceptance ``rate`` (so usually one or two).
+
+def _perturb(rng: np.random.Generator, particles: F64, weights: F64, chol: F64, count: int) -> F64:
+    """``count`` perturbed particles inside the prior's support (out-of-range ones redrawn).
+
+    Candidates are built one coordinate at a time — the kernel's Cholesky factor
+    is lower-triangular, so coordinate ``d`` needs only the first ``d + 1``
+    normals — and a candidate is dropped at its first coordinate outside the
+    range, so rejected candidates cost little (in 15 dimensions about 19 in 20
+    are rejected). Batches are sized by the running acceptance rate.
     """
-    dim = particles.shape[1]
+    n, dim = particles.shape
+    cumulative = np.cumsum(weights)
+    cumulative /= cumulative[-1]
     kept: list[F64] = []
-    have, drawn = 0, 0
+    have, drawn, rate = 0, 0, 0.1
     for _ in range(50):
-        size = int((count - have) / max(rate, 0.02) * 1.1) + 16
-        parents = rng.choice(len(weights), size=size, p=weights)
-        noise = rng.standard_normal((size, dim), dtype=np.float32) @ chol.T.astype(np.float32)
-        cand = particles[parents] + noise
-        cand = cand[np.all((cand > _LOW) & (cand < _HIGH), axis=1)]
+        size = int((count - have) / max(rate, 0.01) * 1.2) + 16
+        parents = np.minimum(np.searchsorted(cumulative, rng.random(size), side="right"), n - 1)
+        normals = rng.standard_normal((size, dim))
+        alive = np.arange(size)
+        out = np.empty((size, dim))
+        for d in range(dim):
+            value = particles[parents[alive], d] + normals[alive, : d + 1] @ chol[d, : d + 1]
+            ok = (value > _LOW[d]) & (value < _HIGH[d])
+            alive = alive[ok]
+            out[alive, d] = value[ok]
         drawn += size
-        kept.append(cand)
-        have += len(cand)
-        rate = max(have / drawn, 0.02)
+        kept.append(out[alive])
+        have += len(alive)
+        rate = max(have / drawn, 0.01)
         if have >= count:
             break
     if have < count:  # pragma: no cover - only with a degenerate kernel
-        kept.append(particles[rng.choice(len(weights), size=count - have, p=weights)])
-    return np.vstack(kept)[:count], rate
+        kept.append(particles[rng.choice(n, size=count - have, p=weights)])
+    return np.vstack(kept)[:count]
 
 
 def _log_prior(matrix: F64, priors: tuple[Prior, ...] = PRIORS) -> F64:
@@ -359,7 +378,7 @@ class Calibrator:
 
     budget: int = QUICK_BUDGET
     populations: int = 4
-    quantile: float = 0.1
+    quantile: float = QUANTILE
     until: int = 2013
     seed: int = 0
     scheduler: Any = None
@@ -399,12 +418,9 @@ class Calibrator:
             best_stats = stats[chosen]
             epsilons.append(float(dist[chosen].max()))
             ess.append(float(keep))
-            rate = 0.5
             for t in range(1, self.populations):
-                cov = KERNEL_SCALE * np.cov(particles, rowvar=False, aweights=weights)
-                cov += np.diag(np.full(cov.shape[0], 1e-9))
-                chol = np.asarray(np.linalg.cholesky(cov), dtype=np.float64)
-                moved, rate = _perturb(rng, particles, weights, chol, per, rate)
+                chol = _kernel_chol(particles, weights)
+                moved = _perturb(rng, particles, weights, chol, per)
                 stats, seconds = _simulate_summaries(
                     history, summaries, moved, self.seed, (2, t), mapping, self.mechanisms
                 )
@@ -449,7 +465,7 @@ def calibrate(
     until: int = 2013,
     check: bool = True,
     sbc_truths: int = SBC_TRUTHS,
-    sbc_budget: int = SBC_BUDGET,
+    sbc_budget: int | None = None,
     scheduler: Any = None,
     history: History | None = None,
     mechanisms: Mechanisms = DEFAULT_MECHANISMS,
@@ -475,7 +491,9 @@ def calibrate(
         Run the checks.
     sbc_truths, sbc_budget:
         Synthetic truths for the simulation-based calibration (0: none) and
-        the simulations of each refit.
+        the simulations of each refit (default: a quarter of ``budget``, at
+        least 400 and at most :data:`SBC_BUDGET`; note that this refit is
+        cheaper than the fit it checks).
     scheduler:
         ``None``, a Dask scheduler address or a ``distributed.Client``.
     history:
@@ -505,7 +523,7 @@ def calibrate(
                 result.sbc = validation.sbc_check(
                     hist,
                     truths=sbc_truths,
-                    budget=sbc_budget,
+                    budget=sbc_budget or min(SBC_BUDGET, max(budget // 4, 400)),
                     seed=seed,
                     until=until,
                     mechanisms=mechanisms,

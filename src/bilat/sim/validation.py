@@ -31,7 +31,7 @@ import numpy.typing as npt
 from scipy import special, stats
 
 from bilat.sim._parallel import block_rng
-from bilat.sim.calibration import CalibrationResult
+from bilat.sim.calibration import QUANTILE, CalibrationResult
 from bilat.sim.history import History, initial_for
 from bilat.sim.mechanisms import DEFAULT_MECHANISMS, Mechanisms
 from bilat.sim.model import run
@@ -334,6 +334,7 @@ def _batched_smc(
     until: int,
     mechanisms: Mechanisms,
     priors: tuple[Prior, ...],
+    quantile: float = QUANTILE,
 ) -> tuple[F64, F64]:
     """ABC-SMC for many synthetic records at once: particles ``(m, keep, P)`` and weights.
 
@@ -341,12 +342,17 @@ def _batched_smc(
     population is one shared set of prior simulations; later populations stack
     every record's proposals into one batched run).
     """
-    from bilat.sim.calibration import _perturb, _simulate_summaries, _smc_weights
+    from bilat.sim.calibration import (
+        _kernel_chol,
+        _perturb,
+        _simulate_summaries,
+        _smc_weights,
+    )
 
     summaries = Summaries.of(history, until)
     m = observed.shape[0]
     per = budget // populations
-    keep = max(int(per * 0.1), 20)
+    keep = max(int(per * quantile), 20)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(42,))))
     scaled = observed / summaries.scales
 
@@ -369,11 +375,9 @@ def _batched_smc(
             moved = np.empty((m, per, particles.shape[2]))
             chols = []
             for k in range(m):
-                cov = np.cov(particles[k], rowvar=False, aweights=weights[k])
-                cov += np.diag(np.full(cov.shape[0], 1e-9))
-                chol = np.asarray(np.linalg.cholesky(cov), dtype=np.float64)
+                chol = _kernel_chol(particles[k], weights[k])
                 chols.append(chol)
-                moved[k], _ = _perturb(rng, particles[k], weights[k], chol, per, 0.5)
+                moved[k] = _perturb(rng, particles[k], weights[k], chol, per)
             stats, _ = _simulate_summaries(
                 history,
                 summaries,
