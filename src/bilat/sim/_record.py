@@ -167,13 +167,20 @@ def _unga(years: npt.NDArray[np.int64], panel: Any) -> tuple[F64, F64, str]:
             value[i], count[i] = float(a), float(n)
     source = "bilat.record unga_agreement"
     if panel is not None and "unga_agree_all" in panel.columns:
+        # one measure throughout: the panel's agreement for Pakistan less all partners' mean
         mean = panel.groupby("year")["unga_agree_all"].mean()
+        own = panel[panel["ccode"] == PAKISTAN_CCODE].set_index("year")["unga_agree_all"]
         for i, y in enumerate(years.tolist()):
-            if np.isfinite(value[i]) and int(y) in mean.index and np.isfinite(mean[int(y)]):
-                value[i] -= float(mean[int(y)])
+            y = int(y)
+            ok = y in mean.index and y in own.index and _finite(own[y]) and _finite(mean[y])
+            if ok and np.isfinite(value[i]):
+                value[i] = float(own[y]) - float(mean[y])
             else:
                 value[i] = np.nan
-        source += " less the mean of all partners (bilat.panel)"
+        source = (
+            "bilat.panel unga_agree_all for Pakistan less the mean of all US partners that "
+            "year (roll-call counts from bilat.record unga_agreement)"
+        )
     return value, count, source
 
 
