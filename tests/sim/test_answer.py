@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -10,6 +13,9 @@ from bilat.sim import COIN_FLIP_MECHANISMS, OUTCOMES, answer, calibrate, compare
 from bilat.sim.answer import UNDECIDED, verdict
 from bilat.sim.calibration import CalibrationResult
 from bilat.sim.discovery import discover
+from bilat.sim.history import load_history
+from bilat.sim.instruments import Instruments
+from bilat.sim.policies import Policy
 
 
 def test_verdict_rules() -> None:
@@ -101,3 +107,40 @@ def test_scenario_discovery_finds_a_planted_region() -> None:
     assert "b above 0.7" in flips[0]["conditions"]
     assert flips[0]["mass"] == pytest.approx(0.3, abs=0.06)
     assert found["accuracy"] > found["baseline_accuracy"]
+
+
+class _RecordAsPolicy(Policy):
+    """The record's own instruments under another name (a test double of the record)."""
+
+    name: ClassVar[str] = "record-copy"
+    label: ClassVar[str] = "the record's instruments"
+    sources: ClassVar[tuple[str, ...]] = ("bilat.record",)
+
+    def schedule(self, years: Sequence[int]) -> list[Instruments]:
+        hist = load_history()
+        index = {int(y): i for i, y in enumerate(hist.years)}
+        return [hist.schedule[index[int(y)]] for y in years]
+
+
+def test_branch_replays_the_record_then_follows_the_policy(calibrated: CalibrationResult) -> None:
+    from bilat.sim import branch
+
+    result = branch("engaged", calibrated, 1990, until=2001, runs=4, draws=20, seed=0)
+    assert result.branch_year == 1990
+    assert result.until == 2001
+    assert {r["outcome"] for r in result.rows} >= {"militant_threat", "pk_distrust"}
+    for r in result.rows:
+        lo, hi = r["difference_interval"]
+        assert lo <= r["difference"] <= hi
+        assert 0 <= r["p_better"] <= 1
+    # the calibration here ran no checks on the branch's behalf beyond PPC/OOS: the verdict
+    # words appear only when the rules allow them
+    if not calibrated.ppc or not calibrated.ppc["passes"]:
+        assert "beyond what the evidence can say" in result.statement
+    # following the record's own instruments from the branch gives no difference
+    same = branch(_RecordAsPolicy(), calibrated, 1990, until=1995, runs=2, draws=5, seed=0)
+    assert all(abs(r["difference"]) < 1e-9 for r in same.rows)
+    with pytest.raises(InputError, match="branch year"):
+        branch("engaged", calibrated, 1900)
+    with pytest.raises(InputError, match="forward policy"):
+        branch("historical", calibrated, 1990)

@@ -46,6 +46,32 @@ def _outcome_table(rows: list[dict[Any, Any]], title: str, paired: bool) -> Tabl
     return table
 
 
+def _print_branch(result: Any, as_json: bool) -> None:
+    """Print a counterfactual history (``bilat simulate --branch``)."""
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        title=f"{result.policy} from {result.branch_year} to {result.until} vs the record"
+    )
+    for col in ("outcome", "record", "branch", "difference [90%]", "P(better)", "verdict"):
+        table.add_column(col)
+    for r in result.rows:
+        lo, hi = r["difference_interval"]
+        table.add_row(
+            r["outcome"],
+            f"{r['record']:.3f}",
+            f"{r['branch']:.3f}",
+            f"{r['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}]",
+            f"{r['p_better']:.2f} (prior {r['p_prior']:.2f})",
+            r["verdict"],
+        )
+    console.print(table)
+    console.print(result.statement, highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the model's commands."""
 
@@ -123,14 +149,37 @@ def register(app: typer.Typer) -> None:
         budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
         seed: int = SeedOption,
         prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
+        branch: int | None = typer.Option(
+            None,
+            "--branch",
+            help="Replay the record to this year, then follow --policy (a counterfactual).",
+        ),
+        until: int | None = typer.Option(
+            None, "--until", help="Last year of a --branch history (default: the record's end)."
+        ),
         scheduler: str | None = SchedulerOption,
         as_json: bool = JsonOption,
     ) -> None:
-        """Posterior-predictive outcomes of one policy."""
+        """Posterior-predictive outcomes of one policy, or a counterfactual history (--branch)."""
         from bilat import sim
 
         chosen = sim.get_policy(policy)
         posterior = _posterior(case, budget, seed, scheduler, prior)
+        if branch is not None:
+            _print_branch(
+                sim.branch(
+                    chosen,
+                    posterior,
+                    branch,
+                    until=until,
+                    runs=runs,
+                    draws=draws,
+                    seed=seed,
+                    case=case,
+                ),
+                as_json,
+            )
+            return
         table = sim.simulate(
             chosen,
             posterior,

@@ -20,6 +20,7 @@ Example
 from __future__ import annotations
 
 from bilat.sim.answer import Answer, answer
+from bilat.sim.branch import BranchResult, branch
 from bilat.sim.calibration import (
     DEFAULT_BUDGET,
     QUICK_BUDGET,
@@ -67,6 +68,7 @@ __all__ = [
     "QUICK_BUDGET",
     "REGIMES",
     "Answer",
+    "BranchResult",
     "CalibrationResult",
     "Calibrator",
     "ComparisonResult",
@@ -80,6 +82,7 @@ __all__ = [
     "Theta",
     "Trajectory",
     "answer",
+    "branch",
     "calibrate",
     "compare",
     "get_policy",

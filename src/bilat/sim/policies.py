@@ -41,6 +41,7 @@ __all__ = [
     "Conditional",
     "ConstantPolicy",
     "Disengagement",
+    "Engaged",
     "Historical",
     "PlusAll",
     "PlusAssurances",
@@ -242,6 +243,30 @@ class Historical(Policy):
         return [history.schedule[index[int(y)]] for y in years]
 
 
+@dataclass(frozen=True)
+class Engaged(ConstantPolicy):
+    """Stay engaged as in the 1980s: the seed article's counterfactual for the years after 1990.
+
+    The two six-year packages of 1981 and 1986 (Kux 2001) at the level the
+    Greenbook shows for 1983-89 — about $0.6 bn of military and $0.7 bn of
+    economic aid a year in 2020 dollars (bilat.panel) — with the alliance's
+    assurances (0.3, as under SEATO/CENTO in bilat's coding) and a new six-year
+    pledge, no sanctions and no threats.
+    """
+
+    name: ClassVar[str] = "engaged"
+    label: ClassVar[str] = "1980s-level military and economic aid, assurances, a six-year pledge"
+    sources: ClassVar[tuple[str, ...]] = (
+        "Kux (2001), The United States and Pakistan 1947-2000",
+        "USAID Greenbook via bilat.panel (1983-89 levels)",
+        "the seed article",
+    )
+    military_aid: float = 0.6
+    economic_aid: float = 0.7
+    assurances: float = 0.3
+    commitment: float = 6.0
+
+
 # -- the broadened bundle, element by element -------------------------------------------------
 _BUNDLE_SOURCE = "the seed article's bundle, one element added to security-only (bilat's design)"
 
@@ -336,6 +361,7 @@ POLICIES: dict[str, type[Policy]] = {
         Conditional,
         Broadened,
         Disengagement,
+        Engaged,
         PlusTrade,
         PlusEconomic,
         PlusAssurances,
