@@ -86,7 +86,10 @@ def register(app: typer.Typer) -> None:
             2013, "--until", help="Last year fitted; later years are held out."
         ),
         check: bool = typer.Option(
-            True, "--check/--no-check", help="Run the SBC and out-of-sample checks."
+            True, "--check/--no-check", help="Run the PPC, out-of-sample and SBC checks."
+        ),
+        sbc_truths: int = typer.Option(
+            100, "--sbc-truths", help="Synthetic truths for simulation-based calibration (0: none)."
         ),
         scheduler: str | None = SchedulerOption,
         as_json: bool = JsonOption,
@@ -95,7 +98,13 @@ def register(app: typer.Typer) -> None:
         from bilat import sim
 
         result = sim.calibrate(
-            case=case, budget=budget, seed=seed, until=until, check=check, scheduler=scheduler
+            case=case,
+            budget=budget,
+            seed=seed,
+            until=until,
+            check=check,
+            sbc_truths=sbc_truths,
+            scheduler=scheduler,
         )
         if as_json:
             print_json(result.to_dict())
@@ -120,18 +129,33 @@ def register(app: typer.Typer) -> None:
             f"{t['total_seconds']:.1f}s (calibration overhead {100 * t['overhead']:.0f}%)",
             highlight=False,
         )
-        if result.holdout and result.holdout.get("model_rmse") is not None:
-            h = result.holdout
+        if result.ppc:
+            p = result.ppc
             console.print(
-                f"out of sample ({h['test_years'][0]}-{h['test_years'][-1]}): model RMSE "
-                f"{h['model_rmse']:.3f}, VAR null RMSE {h['var_rmse']:.3f}",
+                f"posterior predictive check: p = {p['p_overall']:.3f} "
+                f"({'passes' if p['passes'] else 'FAILS'} at 0.05); {len(p['outside_90'])} of "
+                f"{p['count']} summaries outside their 90% intervals",
+                highlight=False,
+            )
+        if result.holdout and result.holdout.get("scores"):
+            h = result.holdout
+            scores = ", ".join(f"{k} {v['crps']:.3f}" for k, v in h["scores"].items())
+            console.print(
+                f"out of sample ({h['test_years'][0]}-{h['test_years'][-1]}), CRPS: {scores}",
                 highlight=False,
             )
         if result.sbc:
             s = result.sbc
+            effect = "; ".join(
+                f"{r['outcome']} coverage {r['coverage_90']:.2f}, error/prior "
+                f"{r['error_ratio']:.2f}"
+                for r in s["policy_effect"]
+            )
             console.print(
-                f"recovery of known parameters ({s['truths']} synthetic truths): 90% coverage "
-                f"{s['coverage_90']:.2f}; posterior error / prior error {s['error_ratio']:.2f}",
+                f"simulation-based calibration ({s['truths']} truths): 90% coverage "
+                f"{s['coverage_90']:.2f}; uniform ranks for {s['uniform_parameters']} of "
+                f"{len(s['parameters'])} parameters; posterior error / prior error "
+                f"{s['error_ratio']:.2f}; policy effect: {effect}",
                 highlight=False,
             )
         for note in result.notes:
