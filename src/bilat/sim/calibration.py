@@ -133,9 +133,10 @@ def _perturb(rng: np.random.Generator, particles: F64, weights: F64, chol: F64, 
 
     Candidates are built one coordinate at a time — the kernel's Cholesky factor
     is lower-triangular, so coordinate ``d`` needs only the first ``d + 1``
-    normals — and a candidate is dropped at its first coordinate outside the
-    range, so rejected candidates cost little (in 15 dimensions about 19 in 20
-    are rejected). Batches are sized by the running acceptance rate.
+    normals, drawn as they are needed — and a candidate is dropped at its first
+    coordinate outside the range, so rejected candidates cost little (in 15
+    dimensions about 19 in 20 are rejected). Batches are sized by the running
+    acceptance rate.
     """
     n, dim = particles.shape
     cumulative = np.cumsum(weights)
@@ -145,17 +146,18 @@ def _perturb(rng: np.random.Generator, particles: F64, weights: F64, chol: F64, 
     for _ in range(50):
         size = int((count - have) / max(rate, 0.01) * 1.2) + 16
         parents = np.minimum(np.searchsorted(cumulative, rng.random(size), side="right"), n - 1)
-        normals = rng.standard_normal((size, dim))
-        alive = np.arange(size)
+        # survivors only: their parents, their normals so far, their coordinates so far
+        normals = np.empty((size, dim))
         out = np.empty((size, dim))
         for d in range(dim):
-            value = particles[parents[alive], d] + normals[alive, : d + 1] @ chol[d, : d + 1]
+            normals[:, d] = rng.standard_normal(len(parents))
+            value = particles[parents, d] + normals[:, : d + 1] @ chol[d, : d + 1]
             ok = (value > _LOW[d]) & (value < _HIGH[d])
-            alive = alive[ok]
-            out[alive, d] = value[ok]
+            out[:, d] = value
+            parents, normals, out = parents[ok], normals[ok], out[ok]
         drawn += size
-        kept.append(out[alive])
-        have += len(alive)
+        kept.append(out)
+        have += len(out)
         rate = max(have / drawn, 0.01)
         if have >= count:
             break
