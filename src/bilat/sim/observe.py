@@ -32,7 +32,14 @@ import numpy.typing as npt
 from bilat.errors import InputError
 from bilat.sim.history import ERAS, History
 
-__all__ = ["OBSERVATION_MODEL", "Observable", "Summaries", "observe"]
+__all__ = [
+    "MODEL_SERIES",
+    "OBSERVATION_MODEL",
+    "Observable",
+    "Summaries",
+    "observables_of",
+    "observe",
+]
 
 F64 = npt.NDArray[np.float64]
 
