@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from bilat.cli.main import app
 from bilat.errors import UnknownCodeError
+from bilat.sim.model import OUTCOMES
+from bilat.sim.params import FREE_PARAMETERS
 
 runner = CliRunner()
 
@@ -26,7 +28,7 @@ def test_calibrate_json() -> None:
     )
     assert out["case"] == "us-pakistan"
     assert out["budget"] == 800
-    assert len(out["identification"]) == 10
+    assert len(out["identification"]) == len(FREE_PARAMETERS)
     row = out["identification"][0]
     assert {"parameter", "prior_90", "posterior_90", "width_ratio", "verdict", "source"} <= set(row)
     assert {"simulate_seconds", "total_seconds", "overhead"} <= set(out["timings"])
@@ -57,13 +59,7 @@ def test_simulate_json() -> None:
         "800",
     )
     assert out["policy"]["name"] == "broadened"
-    assert {r["outcome"] for r in out["rows"]} == {
-        "trust_deficit",
-        "militant_threat",
-        "china_dependence",
-        "rupture",
-        "cost",
-    }
+    assert {r["outcome"] for r in out["rows"]} == set(OUTCOMES)
 
 
 def test_compare_json_and_text(tmp_path: Path) -> None:
@@ -82,7 +78,7 @@ def test_compare_json_and_text(tmp_path: Path) -> None:
     )
     assert out["comparison"]["baseline"] == "security-only"
     assert out["answer"]["question"].startswith("Should the US")
-    assert len(out["answer"]["outcomes"]) == 5
+    assert len(out["answer"]["outcomes"]) == len(OUTCOMES)
     text = runner.invoke(
         app,
         [

@@ -91,17 +91,17 @@ def test_sensitivity_and_answer(posterior: CalibrationResult) -> None:
     sobol = sensitivity(None, samples=8, runs=2, years=4, seed=1, method="sobol")
     assert {"S1", "ST"} <= set(sobol.table.columns)
     cmp = compare(["security-only", "broadened"], posterior, runs=3, years=5, seed=0, draws=8)
-    ans = answer(cmp, sens, posterior)
+    ans = answer(cmp, sens, posterior, elements=False, scenarios=False)
     assert ans.question.startswith("Should the US broaden")
     assert ans.statement.lower() not in ("yes", "yes.", "no", "no.")
-    assert ans.statement.startswith(("Conditionally", "Not clearly"))
+    # no checks were run on this posterior: the rules allow no verdict
+    assert ans.statement.startswith("The evidence does not decide")
     assert len(ans.outcomes) == len(OUTCOMES)
     for row in ans.outcomes:
         assert 0 <= row["p_lo"] <= row["p_better"] + 1e-9
         assert row["p_better"] <= row["p_hi"] + 1e-9 <= 1 + 1e-9
-    assert ans.conditions
     assert ans.caveats
-    assert set(ans.to_dict()) == {"question", "statement", "outcomes", "conditions", "caveats"}
+    assert {"question", "statement", "outcomes", "conditions", "caveats"} <= set(ans.to_dict())
     with pytest.raises(InputError, match="include"):
         answer(compare(["conditional"], posterior, runs=2, years=2, draws=2))
 

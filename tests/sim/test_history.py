@@ -16,17 +16,22 @@ def test_us_pakistan_history() -> None:
     assert h.years[-1] == 2025
     assert np.all(np.diff(h.years) == 1)
     assert len(h.schedule) == len(h.years)
-    for name in ("cooperation", "coercion", "regime"):
+    for name in ("cooperation", "coercion", "unga", "cooperation_n", "unga_n"):
         assert h.targets[name].shape == h.years.shape
-    assert np.isfinite(h.targets["regime"]).all()
+    # the regime restates the inputs: it is not a target
+    assert "regime" not in h.targets
+    # shares come with the counts behind them
+    ok = np.isfinite(h.targets["cooperation"])
+    assert (h.targets["cooperation_n"][ok] >= 1).all()
+    assert np.isfinite(h.targets["unga"]).sum() > 60
     assert np.nanmin(h.targets["cooperation"]) >= 0
     assert np.nanmax(h.targets["cooperation"]) <= 1
     assert h.sources
     assert h.notes
     # the 1990s sanctions and the post-2001 surge are in the schedule
     y = {int(year): i for i, year in enumerate(h.years)}
-    assert h.targets["regime"][y[1995]] == 2
-    assert h.targets["regime"][y[2005]] == 0
+    assert h.schedule[y[1995]].regime == 2
+    assert h.schedule[y[2005]].regime == 0
     assert h.schedule[y[2005]].ct_reimbursement > 0.5
     aid = h.aid()
     assert aid["military_aid"].shape == h.years.shape

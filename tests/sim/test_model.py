@@ -16,7 +16,7 @@ from bilat.bench.sim import PlainRun
 from bilat.errors import InputError
 from bilat.sim.instruments import INSTRUMENT_FIELDS, Instruments
 from bilat.sim.mechanisms import NULL_MECHANISMS, quantal_response
-from bilat.sim.model import RECORDABLE, outcomes, run, step
+from bilat.sim.model import OUTCOMES, RECORDABLE, outcomes, run, step
 from bilat.sim.params import PRIORS, Theta
 from bilat.sim.policies import Broadened, SecurityOnly
 from bilat.sim.state import State, initial_state
@@ -184,7 +184,7 @@ def test_plain_python_baseline_follows_the_same_rules() -> None:
     agent = PlainRun()
     for instruments in schedule:
         state = step(state, instruments, theta, vector_rng)
-        u = plain_rng.random((5, 1), dtype=np.float32)[:, 0].astype(float)
+        u = plain_rng.random((6, 1), dtype=np.float32)[:, 0].astype(float)
         agent.step(instruments, theta, list(u))
         assert agent.last_action == int(state.last_action[0])
         assert agent.regime == int(state.regime[0])
@@ -215,7 +215,10 @@ def test_outcomes_are_per_run() -> None:
         record=("us_trust", "pk_trust", "threat", "china_share"),
     )
     res = outcomes(traj)
-    assert set(res) == {"trust_deficit", "militant_threat", "china_dependence", "rupture", "cost"}
+    assert set(res) == set(OUTCOMES)
+    np.testing.assert_allclose(
+        res["trust_deficit"], 0.5 * (res["us_distrust"] + res["pk_distrust"]), atol=1e-6
+    )
     for values in res.values():
         assert values.shape == (25,)
     assert np.all((res["rupture"] == 0) | (res["rupture"] == 1))
@@ -275,3 +278,72 @@ def test_mechanisms_are_swappable() -> None:
         )
         shares.append(float(np.mean(traj.series["last_action"] == 2)))
     assert shares[1] < shares[0]
+
+
+def test_a_pledge_runs_down_and_is_not_renewed() -> None:
+    pledges = [float(i.commitment) for i in Broadened().schedule(range(8))]
+    assert pledges == [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_pledges_can_be_broken_and_a_broken_pledge_stops_counting() -> None:
+    """With renege = 1 and salience below the threshold the US leaves despite the pledge."""
+    schedule = [Instruments(economic_aid=1.0, commitment=5.0 - t, salience=0.1) for t in range(4)]
+    kept = run(
+        initial_state(50),
+        schedule,
+        Theta(renege=0.0, salience_threshold=0.5),
+        rng(3),
+        record=("regime", "broken"),
+    )
+    broken = run(
+        initial_state(50),
+        schedule,
+        Theta(renege=1.0, salience_threshold=0.5),
+        rng(3),
+        record=("regime", "broken"),
+    )
+    assert (kept.series["regime"] != 3).all()
+    assert (kept.series["broken"] == 0).all()
+    assert (broken.series["regime"] == 3).all()
+    assert (broken.series["broken"] == 1).all()
+    # a broken pledge costs Pakistan's trust
+    assert broken.final.pk_trust.mean() < kept.final.pk_trust.mean()
+    # a new, longer pledge counts again
+    renewed = [*schedule, Instruments(economic_aid=1.0, commitment=5.0, salience=0.1)]
+    again = run(
+        initial_state(50),
+        renewed,
+        Theta(renege=0.0, salience_threshold=0.5),
+        rng(3),
+        record=("broken",),
+    )
+    assert (again.series["broken"][-1] == 0).all()
+
+
+def test_contested_parameters_span_both_signs() -> None:
+    """Every effect the literature disputes has a prior on both sides of zero."""
+    from bilat.sim.params import CONTESTED
+
+    by_name = {p.name: p for p in PRIORS}
+    for name in CONTESTED:
+        prior = by_name[name]
+        assert prior.low < 0 < prior.high, name
+        assert "either sign" in prior.source, name
+
+
+def test_coin_flip_choice_is_uniform() -> None:
+    from bilat.sim.mechanisms import COIN_FLIP_MECHANISMS
+
+    traj = run(
+        initial_state(4000),
+        SecurityOnly().schedule(range(3)),
+        Theta(),
+        rng(4),
+        record=("last_action",),
+        mechanisms=COIN_FLIP_MECHANISMS,
+    )
+    counts = (
+        np.bincount(traj.series["last_action"].ravel(), minlength=5)
+        / traj.series["last_action"].size
+    )
+    np.testing.assert_allclose(counts, 0.2, atol=0.02)

@@ -67,10 +67,12 @@ class PlainRun:
         self.ruptures = 0
         self.delivered = 0.0
         self.withheld = 0.0
+        self.pledge = 0.0
+        self.broken = 0
 
     def step(self, ins: Instruments, th: Theta, u: Sequence[float]) -> None:
-        """Advance one year with the five uniforms ``u``."""
-        noise = [(x - 0.5) * _SQRT12 for x in u[2:]]
+        """Advance one year with the six uniforms ``u``."""
+        noise = [(x - 0.5) * _SQRT12 for x in u[2:5]]
         if math.isnan(ins.salience):
             rho = th.salience_persistence
             sal = _clip(
@@ -81,7 +83,16 @@ class PlainRun:
         civ = self.civilian if math.isnan(ins.civilian) else ins.civilian
         mil, ct, econ = ins.military_aid, ins.ct_reimbursement, ins.economic_aid
         trade, cond, assure = ins.trade_access, ins.conditions, ins.assurances
-        democ, commit = ins.democracy_support, ins.commitment
+        democ, offered_pledge = ins.democracy_support, ins.commitment
+        # the pledge: finite, breakable
+        kept = 0 if offered_pledge > self.pledge else self.broken
+        reneged = (
+            offered_pledge > 0 and kept == 0 and sal < th.salience_threshold and u[5] < th.renege
+        )
+        if reneged:
+            kept = 1
+        commit = 0.0 if kept else offered_pledge
+        self.pledge, self.broken = offered_pledge, kept
         offered = mil + ct + econ
         # the US rule
         defied = self.last_action >= 2
@@ -139,7 +150,7 @@ class PlainRun:
         util[0] -= 0.5 * a
         util[1] -= 0.25 * a
         util[4] += 0.25 * a
-        util[3] += th.china_pull * 0.25 * (1 + fear)
+        util[3] += th.china_pull * (0.25 * (1 + fear) + 0.5 * self.china)
         util[3] -= 0.5 * civ * self.ties
         util[self.last_action] += th.routine_weight
         top = max(th.precision * x for x in util)
@@ -155,7 +166,7 @@ class PlainRun:
             action += 1
         # trust (Kydd)
         us_ev = _US_EV[action] - 0.5 * self.threat
-        pk_ev = _PK_EV[regime] - 1.5 * rupture - 0.5 * coercion
+        pk_ev = _PK_EV[regime] - 1.5 * rupture - float(reneged) + th.coercion_trust * coercion
         pk_ev += th.signal_weight * (commit * 0.1 + 0.5 * assure + 0.5 * self.ties)
         us = _bayes(self.us_trust, th.trust_learning * us_ev)
         pk = _bayes(self.pk_trust, th.trust_learning * pk_ev)
@@ -163,9 +174,12 @@ class PlainRun:
         pk += 0.1 * (0.5 - pk)
         # proxies and threat
         full, sel = float(action == 0), float(action == 1)
-        grow = min(float(action == 2) + 0.3 * sel + 0.3 * (regime == 3), 1.0)
+        grow = min(float(action == 2) + 0.3 * sel, 1.0)
         p = self.proxies
-        proxies = p + th.proxy_growth * grow * (1 - p) - (th.proxy_decay * full + 0.1) * p
+        proxies = p + th.proxy_growth * grow * (1 - p)
+        away = th.vacuum * (regime == 3)
+        proxies += th.proxy_growth * away * ((1 - p) if away > 0 else p)
+        proxies -= (th.proxy_decay * full + 0.1) * p
         t = self.threat
         threat = t + th.threat_growth * p * (1 - t)
         threat -= (th.threat_suppression * (full + 0.5 * sel) + th.threat_decay) * t
@@ -173,7 +187,7 @@ class PlainRun:
         d = self.china
         offer = _v(econ) + trade
         inflow = (0.15 * (action == 3) + 0.02 * th.china_pull * fear) * (1 - d)
-        china = _clip(d + inflow - (0.04 + 0.05 * min(offer, 1.0)) * d)
+        china = _clip(d + inflow - (0.04 + th.china_crowd_out * min(offer, 1.0)) * d)
         e = self.ties
         broken = float(regime in (2, 3))
         ties = (
@@ -217,7 +231,7 @@ class PlainModel:
         """Advance every agent one year."""
         draw: Callable[[], float] = self.random.random
         for agent in self.agents:
-            agent.step(instruments, self.theta, [draw() for _ in range(5)])
+            agent.step(instruments, self.theta, [draw() for _ in range(6)])
 
 
 def _vectorised(runs: int, years: int, seed: int) -> tuple[float, float]:

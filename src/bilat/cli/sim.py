@@ -21,7 +21,11 @@ def _posterior(case: str, budget: int, seed: int, scheduler: str | None, prior: 
 
     if prior:
         return None
-    return sim.calibrate(case=case, budget=budget, seed=seed, check=False, scheduler=scheduler)
+    # the predictive check and the out-of-sample scores (cheap) decide whether the answer
+    # may use verdict words; the simulation-based calibration is left to `bilat calibrate`
+    return sim.calibrate(
+        case=case, budget=budget, seed=seed, check=True, sbc_truths=0, scheduler=scheduler
+    )
 
 
 def _outcome_table(rows: list[dict[Any, Any]], title: str, paired: bool) -> Table:
@@ -42,6 +46,32 @@ def _outcome_table(rows: list[dict[Any, Any]], title: str, paired: bool) -> Tabl
     return table
 
 
+def _print_branch(result: Any, as_json: bool) -> None:
+    """Print a counterfactual history (``bilat simulate --branch``)."""
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        title=f"{result.policy} from {result.branch_year} to {result.until} vs the record"
+    )
+    for col in ("outcome", "record", "branch", "difference [90%]", "P(better)", "verdict"):
+        table.add_column(col)
+    for r in result.rows:
+        lo, hi = r["difference_interval"]
+        table.add_row(
+            r["outcome"],
+            f"{r['record']:.3f}",
+            f"{r['branch']:.3f}",
+            f"{r['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}]",
+            f"{r['p_better']:.2f} (prior {r['p_prior']:.2f})",
+            r["verdict"],
+        )
+    console.print(table)
+    console.print(result.statement, highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the model's commands."""
 
@@ -56,7 +86,10 @@ def register(app: typer.Typer) -> None:
             2013, "--until", help="Last year fitted; later years are held out."
         ),
         check: bool = typer.Option(
-            True, "--check/--no-check", help="Run the SBC and out-of-sample checks."
+            True, "--check/--no-check", help="Run the PPC, out-of-sample and SBC checks."
+        ),
+        sbc_truths: int = typer.Option(
+            100, "--sbc-truths", help="Synthetic truths for simulation-based calibration (0: none)."
         ),
         scheduler: str | None = SchedulerOption,
         as_json: bool = JsonOption,
@@ -65,7 +98,13 @@ def register(app: typer.Typer) -> None:
         from bilat import sim
 
         result = sim.calibrate(
-            case=case, budget=budget, seed=seed, until=until, check=check, scheduler=scheduler
+            case=case,
+            budget=budget,
+            seed=seed,
+            until=until,
+            check=check,
+            sbc_truths=sbc_truths,
+            scheduler=scheduler,
         )
         if as_json:
             print_json(result.to_dict())
@@ -90,18 +129,33 @@ def register(app: typer.Typer) -> None:
             f"{t['total_seconds']:.1f}s (calibration overhead {100 * t['overhead']:.0f}%)",
             highlight=False,
         )
-        if result.holdout and result.holdout.get("model_rmse") is not None:
-            h = result.holdout
+        if result.ppc:
+            p = result.ppc
             console.print(
-                f"out of sample ({h['test_years'][0]}-{h['test_years'][-1]}): model RMSE "
-                f"{h['model_rmse']:.3f}, VAR null RMSE {h['var_rmse']:.3f}",
+                f"posterior predictive check: p = {p['p_overall']:.3f} "
+                f"({'passes' if p['passes'] else 'FAILS'} at 0.05); {len(p['outside_90'])} of "
+                f"{p['count']} summaries outside their 90% intervals",
+                highlight=False,
+            )
+        if result.holdout and result.holdout.get("scores"):
+            h = result.holdout
+            scores = ", ".join(f"{k} {v['crps']:.3f}" for k, v in h["scores"].items())
+            console.print(
+                f"out of sample ({h['test_years'][0]}-{h['test_years'][-1]}), CRPS: {scores}",
                 highlight=False,
             )
         if result.sbc:
             s = result.sbc
+            effect = "; ".join(
+                f"{r['outcome']} coverage {r['coverage_90']:.2f}, error/prior "
+                f"{r['error_ratio']:.2f}"
+                for r in s["policy_effect"]
+            )
             console.print(
-                f"recovery of known parameters ({s['truths']} synthetic truths): 90% coverage "
-                f"{s['coverage_90']:.2f}; posterior error / prior error {s['error_ratio']:.2f}",
+                f"simulation-based calibration ({s['truths']} truths): 90% coverage "
+                f"{s['coverage_90']:.2f}; uniform ranks for {s['uniform_parameters']} of "
+                f"{len(s['parameters'])} parameters; posterior error / prior error "
+                f"{s['error_ratio']:.2f}; policy effect: {effect}",
                 highlight=False,
             )
         for note in result.notes:
@@ -119,14 +173,37 @@ def register(app: typer.Typer) -> None:
         budget: int = typer.Option(8000, "--budget", help="Simulations for the calibration."),
         seed: int = SeedOption,
         prior: bool = typer.Option(False, "--prior", help="Use the prior, skip calibration."),
+        branch: int | None = typer.Option(
+            None,
+            "--branch",
+            help="Replay the record to this year, then follow --policy (a counterfactual).",
+        ),
+        until: int | None = typer.Option(
+            None, "--until", help="Last year of a --branch history (default: the record's end)."
+        ),
         scheduler: str | None = SchedulerOption,
         as_json: bool = JsonOption,
     ) -> None:
-        """Posterior-predictive outcomes of one policy."""
+        """Posterior-predictive outcomes of one policy, or a counterfactual history (--branch)."""
         from bilat import sim
 
         chosen = sim.get_policy(policy)
         posterior = _posterior(case, budget, seed, scheduler, prior)
+        if branch is not None:
+            _print_branch(
+                sim.branch(
+                    chosen,
+                    posterior,
+                    branch,
+                    until=until,
+                    runs=runs,
+                    draws=draws,
+                    seed=seed,
+                    case=case,
+                ),
+                as_json,
+            )
+            return
         table = sim.simulate(
             chosen,
             posterior,

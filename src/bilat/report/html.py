@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bilat.errors import BilatError
+from bilat.report.checks import checks_section
 from bilat.study.answer import build_answer
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
@@ -741,6 +742,7 @@ def render_report(result: StudyResult, figures: dict[str, bytes]) -> str:
         _article(result, answer),
         _model(result, answer, figures),
         _policies(answer, figures),
+        checks_section(answer["answer"]),
         _sensitivity(answer, figures),
         _evidence(answer),
         _sources(result),

@@ -19,6 +19,8 @@ Example
 
 from __future__ import annotations
 
+from bilat.sim.answer import Answer, answer
+from bilat.sim.branch import BranchResult, branch
 from bilat.sim.calibration import (
     DEFAULT_BUDGET,
     QUICK_BUDGET,
@@ -30,25 +32,29 @@ from bilat.sim.experiments import (
     BASELINE,
     DEFAULT_POLICIES,
     PROPOSAL,
-    Answer,
     ComparisonResult,
     SensitivityResult,
-    answer,
     compare,
     sensitivity,
     simulate,
 )
 from bilat.sim.history import History, load_history, synthetic_history
 from bilat.sim.instruments import Instruments
-from bilat.sim.mechanisms import DEFAULT_MECHANISMS, NULL_MECHANISMS, Mechanisms
+from bilat.sim.mechanisms import (
+    COIN_FLIP_MECHANISMS,
+    DEFAULT_MECHANISMS,
+    NULL_MECHANISMS,
+    Mechanisms,
+)
 from bilat.sim.model import OUTCOMES, Trajectory, outcomes, run, step
-from bilat.sim.params import FREE_PARAMETERS, PRIORS, Prior, Theta
+from bilat.sim.params import FREE_PARAMETERS, PRIOR_SCENARIOS, PRIORS, Prior, Theta
 from bilat.sim.policies import POLICIES, Policy, get_policy, load_policy
 from bilat.sim.state import ACTIONS, REGIMES, State, initial_state
 
 __all__ = [
     "ACTIONS",
     "BASELINE",
+    "COIN_FLIP_MECHANISMS",
     "DEFAULT_BUDGET",
     "DEFAULT_MECHANISMS",
     "DEFAULT_POLICIES",
@@ -57,10 +63,12 @@ __all__ = [
     "OUTCOMES",
     "POLICIES",
     "PRIORS",
+    "PRIOR_SCENARIOS",
     "PROPOSAL",
     "QUICK_BUDGET",
     "REGIMES",
     "Answer",
+    "BranchResult",
     "CalibrationResult",
     "Calibrator",
     "ComparisonResult",
@@ -74,6 +82,7 @@ __all__ = [
     "Theta",
     "Trajectory",
     "answer",
+    "branch",
     "calibrate",
     "compare",
     "get_policy",

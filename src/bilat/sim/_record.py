@@ -34,6 +34,7 @@ and the regime above.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ from bilat.errors import DataMissingError
 from bilat.sim.history import History, _coded_series, regime_code
 from bilat.sim.instruments import Instruments
 
-__all__ = ["BROAD_SANCTIONS", "THREAT_PREFIXES", "history_from_record"]
+__all__ = ["BROAD_SANCTIONS", "PAKISTAN_CCODE", "THREAT_PREFIXES", "history_from_record"]
 
 F64 = npt.NDArray[np.float64]
 
@@ -57,6 +58,8 @@ BROAD_SANCTIONS = (
 )
 THREAT_PREFIXES = ("13", "17")
 FIRST, LAST = 1950, 2025
+#: Pakistan's Correlates of War code (the panel's key).
+PAKISTAN_CCODE = 770
 
 
 def _text(value: Any) -> str:
@@ -138,13 +141,135 @@ def _targets(years: npt.NDArray[np.int64]) -> dict[str, F64]:
     with np.errstate(invalid="ignore", divide="ignore"):
         cooperation = np.where(coop + conf > 0, coop / (coop + conf), np.nan)
         coercion = np.where(us_all > 0, us_coerce / us_all, np.nan)
-    return {"cooperation": cooperation, "coercion": coercion}
+    return {
+        "cooperation": cooperation,
+        "cooperation_n": coop + conf,
+        "coercion": coercion,
+        "coercion_n": us_all,
+    }
 
 
-def history_from_record() -> History:
-    """The US-Pakistan history, 1950-2025 (see the module docstring for every choice)."""
+def _unga(years: npt.NDArray[np.int64], panel: Any) -> tuple[F64, F64, str]:
+    """Pakistan's yearly UNGA agreement with the US, and the roll calls behind it.
+
+    With the panel, the agreement less the mean of all US partners that year
+    (the Cold-War and post-Cold-War swings in every state's agreement with the
+    US are not the dyad's); without it, the record's own series. Years with
+    fewer than 10 joint votes are left out (2020: one vote).
+    """
+    rows = {int(r["year"]): r for r in _rows("unga_agreement")}
+    value = np.full(len(years), np.nan)
+    count = np.zeros(len(years))
+    for i, y in enumerate(years.tolist()):
+        row = rows.get(int(y), {})
+        a, n = (row.get("agreement") or "").strip(), (row.get("n_joint_votes") or "").strip()
+        if a and n and float(n) >= 10:
+            value[i], count[i] = float(a), float(n)
+    source = "bilat.record unga_agreement"
+    if panel is not None and "unga_agree_all" in panel.columns:
+        # one measure throughout: the panel's agreement for Pakistan less all partners' mean
+        mean = panel.groupby("year")["unga_agree_all"].mean()
+        own = panel[panel["ccode"] == PAKISTAN_CCODE].set_index("year")["unga_agree_all"]
+        for i, y in enumerate(years.tolist()):
+            y = int(y)
+            ok = y in mean.index and y in own.index and _finite(own[y]) and _finite(mean[y])
+            if ok and np.isfinite(value[i]):
+                value[i] = float(own[y]) - float(mean[y])
+            else:
+                value[i] = np.nan
+        source = (
+            "bilat.panel unga_agree_all for Pakistan less the mean of all US partners that "
+            "year (roll-call counts from bilat.record unga_agreement)"
+        )
+    return value, count, source
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _panel_targets(
+    years: npt.NDArray[np.int64], pak: Any
+) -> tuple[dict[str, F64], dict[str, float]]:
+    """China's arms share (SIPRI) and ICEWS cooperation from the panel's Pakistan rows."""
+    out: dict[str, F64] = {}
+    noise: dict[str, float] = {}
+    by_year = pak.set_index("year")
+    if "arms_share_china" in by_year.columns:
+        share = np.array(
+            [
+                float(by_year.at[int(y), "arms_share_china"])
+                if int(y) in by_year.index and _finite(by_year.at[int(y), "arms_share_china"])
+                else np.nan
+                for y in years.tolist()
+            ]
+        )
+        if np.isfinite(share).sum() > 5:
+            out["china_arms"] = share
+            steps = np.diff(share[np.isfinite(share)])
+            noise["china_arms"] = float(np.std(steps) / np.sqrt(2.0))
+    cols = ("icews_vcoop_to_us", "icews_mcoop_to_us", "icews_vconf_to_us", "icews_mconf_to_us")
+    if all(c in by_year.columns for c in cols):
+        coop = np.full(len(years), np.nan)
+        total = np.zeros(len(years))
+        for i, y in enumerate(years.tolist()):
+            if int(y) not in by_year.index:
+                continue
+            v = [float(by_year.at[int(y), c]) for c in cols]
+            if all(x == x for x in v) and sum(v) > 0:
+                coop[i] = (v[0] + v[1]) / sum(v)
+                total[i] = sum(v)
+        if np.isfinite(coop).any():
+            out["icews_cooperation"] = coop
+            out["icews_cooperation_n"] = total
+    return out, noise
+
+
+def _panel() -> tuple[Any, Any, str]:
+    """The panel (all partners) and Pakistan's rows, or ``(None, None, why not)``."""
+    try:
+        load_panel = importlib.import_module("bilat.panel").load_panel
+    except (ImportError, AttributeError) as err:
+        return None, None, f"the cross-national panel (bilat.panel) is not available: {err}"
+    try:
+        panel = load_panel()
+    except Exception as err:  # the panel's own error for a missing file
+        return None, None, f"the cross-national panel could not be loaded: {err}"
+    pak = panel[panel["ccode"] == PAKISTAN_CCODE]
+    if pak.empty:
+        return panel, None, "the panel has no rows for Pakistan (COW 770)"
+    return panel, pak, ""
+
+
+def _military_share(years: npt.NDArray[np.int64], pak: Any) -> F64:
+    """Greenbook's military share of US aid to Pakistan by year (NaN where unknown)."""
+    share = np.full(len(years), np.nan)
+    if pak is None or "aid_mil_share" not in pak.columns:
+        return share
+    by_year = pak.set_index("year")["aid_mil_share"]
+    for i, y in enumerate(years.tolist()):
+        if int(y) in by_year.index:
+            v = by_year[int(y)]
+            share[i] = float(v) if v == v else np.nan
+    return share
+
+
+def history_from_record(use_panel: bool = True) -> History:
+    """The US-Pakistan history, 1950-2025 (see the module docstring for every choice).
+
+    With ``use_panel`` (and :mod:`bilat.panel` present) the aid split, China's
+    arms share, ICEWS cooperation and the relative UN agreement come from the
+    cross-national panel; without it, from the record alone (and notes say so).
+    """
     years = np.arange(FIRST, LAST + 1)
     notes: list[str] = []
+    panel, pak, why = _panel() if use_panel else (None, None, "panel not used")
+    if why:
+        notes.append(why)
+    mil_share = _military_share(years, pak)
     greenbook = _by_year(_rows("aid_greenbook"), "economic_usd", 1e-9)
     obligations_rows = _rows("aid_obligations")
     obligations = _by_year(obligations_rows, "obligations_constant_2020_usd", 1e-9)
@@ -178,9 +303,19 @@ def history_from_record() -> History:
         "carried forward (imputed)"
     )
     notes.append("aid before 1978 counts Greenbook economic programmes only (no military series)")
-    notes.append(
-        "the record has no military/economic split: total aid is split evenly (assumption)"
-    )
+    known = np.isfinite(mil_share)
+    if known.any():
+        notes.append(
+            f"aid split into military and economic by Greenbook's measured shares (bilat.panel) "
+            f"in {int(known.sum())} years; evenly (an assumption) in the other "
+            f"{int((~known).sum())}"
+        )
+    else:
+        notes.append(
+            "no measured military/economic split (the panel is not there): total aid is "
+            "split evenly (assumption)"
+        )
+    split = np.where(known, mil_share, 0.5)
     notes.append(
         "reimbursements FY2009-13 are CRS totals less obligations, floored at zero (derived)"
     )
@@ -208,9 +343,9 @@ def history_from_record() -> History:
         regime[i] = regime_code(in_force, conditions >= 0.5, total[i] >= 0.5)
         schedule.append(
             Instruments(
-                military_aid=float(0.5 * total[i]),
+                military_aid=float(split[i] * total[i]),
                 ct_reimbursement=float(ct[i]),
-                economic_aid=float(0.5 * total[i]),
+                economic_aid=float((1.0 - split[i]) * total[i]),
                 sanctions=sanction,
                 conditions=conditions,
                 assurances=assurances,
@@ -222,14 +357,23 @@ def history_from_record() -> History:
             )
         )
     targets: dict[str, Any] = _targets(years)
-    targets["regime"] = regime
+    unga, unga_n, unga_source = _unga(years, panel)
+    targets["unga"], targets["unga_n"] = unga, unga_n
+    noise_sd: dict[str, float] = {}
     sources = {
         "aid": "bilat.record series aid_greenbook, aid_obligations, aid_crs, cpi_u",
         "sanctions, regime": "bilat.record series sanctions, regime, alliance",
         "salience, conditions, pledges": "bilat/sim/data/salience.csv, instruments.csv",
         "targets": "bilat.record events (Pakistan->US cooperation share, US->Pakistan "
-        "coercion share) and the regime coded from the series",
+        "coercion share)",
+        "unga": unga_source,
     }
+    if pak is not None:
+        extra, noise_sd = _panel_targets(years, pak)
+        targets.update(extra)
+        sources["panel"] = "bilat.panel (SIPRI arms shares, ICEWS counts, Greenbook split)"
+    else:
+        notes.append("without the panel the fit has no China arms-share or ICEWS series to match")
     return History(
         case="us-pakistan",
         years=years,
@@ -237,4 +381,5 @@ def history_from_record() -> History:
         targets=targets,
         sources=sources,
         notes=tuple(notes),
+        noise_sd=noise_sd,
     )

@@ -23,17 +23,15 @@ from bilat.sim.calibration import CalibrationResult
 from bilat.sim.history import History, initial_for, load_history
 from bilat.sim.mechanisms import DEFAULT_MECHANISMS, Mechanisms
 from bilat.sim.model import OUTCOMES, outcomes, run
-from bilat.sim.params import FREE_PARAMETERS, PRIORS, Theta, prior_matrix
+from bilat.sim.params import FREE_PARAMETERS, PRIORS, Prior, Theta, prior_matrix
 from bilat.sim.policies import Policy, get_policy
 
 __all__ = [
     "BASELINE",
     "DEFAULT_POLICIES",
     "PROPOSAL",
-    "Answer",
     "ComparisonResult",
     "SensitivityResult",
-    "answer",
     "compare",
     "parameter_draws",
     "sensitivity",
@@ -49,11 +47,16 @@ PROPOSAL, BASELINE = "broadened", "security-only"
 _RECORD = ("us_trust", "pk_trust", "threat", "china_share")
 
 
-def parameter_draws(posterior: CalibrationResult | npt.ArrayLike | None, k: int, seed: int) -> F64:
-    """``k`` parameter sets: from a calibration's posterior, an array, or (``None``) the prior."""
+def parameter_draws(
+    posterior: CalibrationResult | npt.ArrayLike | None,
+    k: int,
+    seed: int,
+    priors: tuple[Prior, ...] = PRIORS,
+) -> F64:
+    """``k`` parameter sets: from a calibration's posterior, an array, or (``None``) ``priors``."""
     if posterior is None:
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(8,))))
-        return prior_matrix(rng, k)
+        return prior_matrix(rng, k, priors)
     if isinstance(posterior, CalibrationResult):
         return posterior.draws(k, seed)
     matrix = np.atleast_2d(np.asarray(posterior, dtype=float))
@@ -131,12 +134,15 @@ class ComparisonResult:
         outcome is lower — better — than the baseline's).
     per_draw:
         ``{policy: {outcome: array (draws,)}}`` expected outcomes per draw.
+    parameters:
+        The parameter draws, shape ``(draws, P)`` (rows match ``per_draw``).
     baseline, draws, runs, years, seed:
         How it was run.
     """
 
     table: pd.DataFrame
     per_draw: dict[str, dict[str, F64]]
+    parameters: F64
     baseline: str
     draws: int
     runs: int
@@ -176,6 +182,7 @@ def compare(
     history: History | None = None,
     scheduler: Any = None,
     mechanisms: Mechanisms = DEFAULT_MECHANISMS,
+    priors: tuple[Prior, ...] = PRIORS,
 ) -> ComparisonResult:
     """Run each policy forward from the record and compare outcomes (see :data:`OUTCOMES`).
 
@@ -196,6 +203,8 @@ def compare(
         Parameter draws.
     baseline:
         The policy differences are taken from (added if missing).
+    priors:
+        The priors drawn from when ``posterior`` is ``None``.
     """
     if runs < 1 or years < 1 or draws < 2:
         raise InputError(
@@ -217,7 +226,7 @@ def compare(
     if len(set(names)) != len(names):
         raise InputError(f"policy names repeat: {names}", field="policies", value=names)
     hist = history if history is not None else load_history(case)
-    base = parameter_draws(posterior, draws, seed)
+    base = parameter_draws(posterior, draws, seed, priors)
     matrix = np.repeat(base, runs, axis=0)
     results = _run_policies(hist, chosen, matrix, seed, (5,), years, scheduler, mechanisms)
     per_draw = {
@@ -253,6 +262,7 @@ def compare(
     return ComparisonResult(
         table=pd.DataFrame(rows),
         per_draw=per_draw,
+        parameters=base,
         baseline=baseline,
         draws=draws,
         runs=runs,
@@ -540,154 +550,4 @@ def sensitivity(
         bounds=bounds,
         samples=samples,
         seed=seed,
-    )
-
-
-@dataclass
-class Answer:
-    """The answer to "should the US broaden the partnership?", with its uncertainty.
-
-    Attributes
-    ----------
-    question:
-        The question, in the article's terms.
-    statement:
-        A hedged, one-paragraph answer (never a bare yes or no).
-    outcomes:
-        Per outcome: ``p_better`` (posterior probability that broadening beats
-        security-only), its 90 % interval (``p_lo``, ``p_hi``, from a bootstrap
-        over posterior draws), the mean paired difference and its 90 % interval,
-        and a verbal ``verdict``.
-    conditions:
-        The conditions under which the answer holds (from the sensitivity analysis).
-    caveats:
-        What limits the answer (identification, the model's scope).
-    """
-
-    question: str
-    statement: str
-    outcomes: list[dict[str, Any]]
-    conditions: list[str]
-    caveats: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (for ``answer.json``)."""
-        return {
-            "question": self.question,
-            "statement": self.statement,
-            "outcomes": self.outcomes,
-            "conditions": self.conditions,
-            "caveats": self.caveats,
-        }
-
-
-def _verdict(p: float) -> str:
-    if p >= 0.9:
-        return "very likely better"
-    if p >= 0.7:
-        return "likely better"
-    if p > 0.3:
-        return "uncertain"
-    if p > 0.1:
-        return "likely worse"
-    return "very likely worse"
-
-
-def answer(
-    comparison: ComparisonResult,
-    sensitivity_result: SensitivityResult | None = None,
-    calibration: CalibrationResult | None = None,
-    *,
-    proposal: str = PROPOSAL,
-    seed: int = 0,
-) -> Answer:
-    """Turn a comparison (and optionally a sensitivity analysis and calibration) into an answer."""
-    if proposal not in comparison.per_draw or comparison.baseline not in comparison.per_draw:
-        raise InputError(
-            f"the comparison must include {proposal!r} and {comparison.baseline!r}",
-            field="policies",
-            value=list(comparison.per_draw),
-        )
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(11,))))
-    table = comparison.table.set_index(["policy", "outcome"])
-    rows: list[dict[str, Any]] = []
-    for o in OUTCOMES:
-        diff = comparison.per_draw[proposal][o] - comparison.per_draw[comparison.baseline][o]
-        better = (diff < 0).astype(float)
-        boot = better[rng.integers(0, len(better), size=(1000, len(better)))].mean(axis=1)
-        p = float(better.mean())
-        p_lo, p_hi = (float(v) for v in np.quantile(boot, [0.05, 0.95]))
-        rec: Any = table.loc[(proposal, o)]
-        rows.append(
-            {
-                "outcome": o,
-                "meaning": OUTCOMES[o],
-                "p_better": p,
-                "p_lo": p_lo,
-                "p_hi": p_hi,
-                "diff": float(rec["diff"]),
-                "diff_lo": float(rec["diff_lo"]),
-                "diff_hi": float(rec["diff_hi"]),
-                "verdict": _verdict(p),
-            }
-        )
-    better_on = [r["outcome"].replace("_", " ") for r in rows if r["p_better"] >= 0.7]
-    worse_on = [r["outcome"].replace("_", " ") for r in rows if r["p_better"] <= 0.3]
-    unclear = [r["outcome"].replace("_", " ") for r in rows if 0.3 < r["p_better"] < 0.7]
-    if proposal == PROPOSAL and comparison.baseline == BASELINE:
-        subject, other = "broadening the partnership", "security-only ties"
-    else:
-        subject, other = f"the {proposal} policy", f"the {comparison.baseline} policy"
-    parts = []
-    if better_on:
-        parts.append(f"{subject} likely does better than {other} on " + ", ".join(better_on))
-    if worse_on:
-        parts.append("it likely does worse on " + ", ".join(worse_on))
-    if unclear:
-        parts.append("the model cannot tell on " + ", ".join(unclear))
-    mostly_better = bool(better_on) and len(better_on) >= len(worse_on)
-    qualifier = "Conditionally: " if mostly_better else "Not clearly: "
-    statement = (
-        f"{qualifier}{'; '.join(parts)} (posterior probabilities over {comparison.draws} "
-        f"parameter draws x {comparison.runs} paired runs, {comparison.years} years after "
-        "the record)."
-    )
-    conditions = list(sensitivity_result.conditions) if sensitivity_result is not None else []
-    if sensitivity_result is not None:
-        deciders = sorted({p for ps in sensitivity_result.sign_flips.values() for p in ps})
-        if deciders:
-            statement += " The answer depends on " + ", ".join(deciders) + " (see conditions)."
-        else:
-            conditions.append(
-                "no parameter flips the sign of any difference within the explored ranges "
-                f"({sensitivity_result.ranges} 90 % intervals of all "
-                f"{len(sensitivity_result.bounds)} free parameters)"
-            )
-        conditions.extend(sensitivity_result.margins)
-    caveats = [
-        "a small strategic model of one dyad, calibrated to one history: a structured "
-        "argument with its uncertainty, not a forecast",
-    ]
-    if calibration is not None:
-        weak = [
-            r["parameter"] for r in calibration.identification if r["verdict"] == "not identified"
-        ]
-        if weak:
-            caveats.append(
-                "the record does not identify "
-                + ", ".join(weak)
-                + "; their priors carry the answer"
-            )
-        if calibration.holdout and calibration.holdout.get("model_beats_var") is False:
-            caveats.append("out of sample (after 2013) the model does worse than a VAR null model")
-    else:
-        caveats.append("no calibration given: parameters from the prior")
-    caveats.extend(comparison.notes)
-    return Answer(
-        question="Should the US broaden its partnership with Pakistan beyond security "
-        "(trade, economic partnership, security assurances, democracy support)?",
-        statement=statement,
-        outcomes=rows,
-        conditions=conditions,
-        caveats=caveats,
     )

@@ -55,6 +55,7 @@ def _pakistan_utility(
         civilian=state.civilian,
         salience=state.salience,
         rupture=np.zeros(1, dtype=bool),
+        reneged=np.zeros(1, dtype=bool),
     )
     utility = np.zeros((5, 1), dtype=np.float32)
     for term in mechanisms.utility_terms:

@@ -53,13 +53,20 @@ ERAS: tuple[tuple[str, int, int], ...] = (
     ("drawdown", 2014, 2025),
 )
 
-#: The record's observables and the model quantity each is compared with.
+#: The record's observables and the model quantity each is compared with (the
+#: observation model is :mod:`bilat.sim.observe`). The US regime is *not* one:
+#: the record's regime is coded from the same sanctions and aid series that the
+#: schedule feeds in, so fitting it would fit the inputs to themselves.
 OBSERVABLES: dict[str, str] = {
     "cooperation": "share of Pakistan->US events that are cooperative (roots 03-09) among "
     "cooperative and conflictual ones, vs the model's visible cooperation",
     "coercion": "share of US->Pakistan events that are threats or coercion (CAMEO 13, 17) "
     "vs the model's effective coercion",
-    "regime": "the US engagement regime of the record vs the regime the model's US rule proposes",
+    "unga": "Pakistan's UNGA agreement with the US, yearly (standardised) vs its alignment",
+    "china_arms": "China's share of Pakistan's arms imports (SIPRI, panel) vs China's share "
+    "of its patronage",
+    "icews_cooperation": "cooperative share of ICEWS Pakistan->US events 2002-2014 (panel) "
+    "vs visible cooperation",
 }
 
 #: Cases the model knows.
@@ -80,13 +87,16 @@ class History:
         One :class:`Instruments` per year (the historical policy).
     targets:
         Observables by name (see :data:`OBSERVABLES`), each shape ``(T,)``,
-        NaN where the record has nothing; ``regime`` holds regime codes.
+        NaN where the record has nothing; ``NAME_n`` holds the number of items
+        (events, roll calls) behind a share, for the observation noise.
     sources:
         Where each input and target came from.
     notes:
         Caveats (estimates, substitutions, missing pieces).
     truth:
         For a synthetic history, the parameters that generated it.
+    noise_sd:
+        Measurement standard deviation of the Gaussian-noise observables.
     """
 
     case: str
@@ -96,6 +106,7 @@ class History:
     sources: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     truth: Theta | None = None
+    noise_sd: dict[str, float] = field(default_factory=dict)
 
     def index(self, year: int) -> int:
         """Position of ``year`` in :attr:`years`."""
@@ -185,31 +196,42 @@ def synthetic_history(
     *,
     base: History | None = None,
     runs: int = 1,
+    noise: bool = True,
 ) -> History:
     """A history with a known answer: ``base``'s schedule, observables simulated from ``theta``.
 
-    With ``runs > 1`` the targets are the mean over runs (a less noisy truth).
-    The regime target is the regime the model's US rule proposed (what the
-    calibration compares). Without ``base`` the :func:`stylised_schedule` is used.
+    The observations go through the same observation model as the calibration's
+    simulations (:func:`bilat.sim.observe.observe`: the record's own event and
+    vote counts, its missing years), so the synthetic record is as noisy and as
+    gappy as the real one; ``noise=False`` gives the expectation instead. With
+    ``runs > 1`` the targets are the mean over runs. Without ``base`` the
+    :func:`stylised_schedule` is used, with every observable every year.
     """
     from bilat.sim.model import run
+    from bilat.sim.observe import MODEL_SERIES, observe
 
     if base is None:
         years, schedule = stylised_schedule()
-        base = History("synthetic", years, tuple(schedule), {}, notes=("stylised schedule",))
+        full = np.full(len(years), 0.5)
+        counts = np.full(len(years), 20.0)
+        base = History(
+            "synthetic",
+            years,
+            tuple(schedule),
+            {
+                "cooperation": full,
+                "cooperation_n": counts,
+                "coercion": full,
+                "coercion_n": counts,
+            },
+            notes=("stylised schedule",),
+        )
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-    traj = run(
-        initial_for(base, runs),
-        base.schedule,
-        theta,
-        rng,
-        record=("cooperation", "coercion", "proposed"),
-    )
-    targets = {
-        "cooperation": traj.series["cooperation"].astype(np.float64).mean(axis=1),
-        "coercion": traj.series["coercion"].astype(np.float64).mean(axis=1),
-        "regime": traj.series["proposed"][:, 0].astype(np.float64),
-    }
+    traj = run(initial_for(base, runs), base.schedule, theta, rng, record=MODEL_SERIES)
+    seen = observe(traj.series, base, rng if noise else None)
+    targets = dict(base.targets)
+    for name, values in seen.items():
+        targets[name] = values.mean(axis=1)  # a missing year is missing in every run
     return replace(
         base,
         case=f"synthetic:{base.case}",

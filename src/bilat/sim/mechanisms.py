@@ -33,6 +33,7 @@ from bilat.sim.params import Theta
 from bilat.sim.state import CONDITIONAL, DISENGAGED, ENGAGED, SANCTIONED, State
 
 __all__ = [
+    "COIN_FLIP_MECHANISMS",
     "DEFAULT_MECHANISMS",
     "NULL_MECHANISMS",
     "Context",
@@ -44,9 +45,11 @@ __all__ = [
     "civilian_control",
     "clip01",
     "coercion_deterrence",
+    "coin_flip",
     "conditionality",
     "moral_hazard",
     "patronage_and_ties",
+    "pledge_kept",
     "proxies_and_threat",
     "public_opinion",
     "quantal_response",
@@ -79,7 +82,8 @@ class Context:
     (float32 scalars when the same for every run, else arrays of shape ``(n,)``);
     ``coercion`` is the effective coercive pressure; ``regime`` the regime in
     force; ``civilian`` and ``salience`` this year's values; ``rupture`` marks
-    runs whose regime just broke down.
+    runs whose regime just broke down and ``reneged`` those where the US broke
+    a pledge this year.
     """
 
     state: State
@@ -97,6 +101,7 @@ class Context:
     civilian: F32
     salience: F32
     rupture: npt.NDArray[np.bool_]
+    reneged: npt.NDArray[np.bool_]
 
     @cached_property
     def v_mil(self) -> Any:
@@ -141,9 +146,10 @@ def us_regime_rule(
     """The regime the US would choose this year, before any policy pin.
 
     * **disengaged** when strategic salience falls below ``salience_threshold``
-      and no multi-year pledge is in force (``commit == 0``) — the patron leaves
+      and no unbroken pledge is in force (``commit == 0``) — the patron leaves
       when its stake falls (Snyder 1984; the exits after 1965 and 1990 as told by
-      Kux 2001 and the seed article); a pledge is what stops it;
+      Kux 2001 and the seed article); a pledge delays the exit but may be broken
+      (:func:`pledge_kept`);
     * **sanctioned** when US trust is below ``sanction_trigger``, Pakistan defied
       the US last year (hedging, the other patron, rejection) and the US enforces
       (probability ``enforcement``) — conditionality binds only when the donor
@@ -160,6 +166,31 @@ def us_regime_rule(
     out = np.where(punish | persist, np.int8(SANCTIONED), out)
     leave = (salience < theta.salience_threshold) & (commit <= 0)
     return np.where(leave, np.int8(DISENGAGED), out).astype(np.int8)
+
+
+def pledge_kept(
+    state: State, offered: Any, theta: Theta, u_renege: F32, salience: F32
+) -> tuple[Any, npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """Pledges are finite and breakable: the years of pledge that count, and who broke one.
+
+    A pledge offered by the schedule (``offered`` years left; policies count
+    their pledges down) counts unless the US has broken it. In a year when its
+    stake has fallen (salience below ``salience_threshold``) the US breaks a
+    pledge in force with probability ``renege`` (alliance commitments are
+    honoured about three times in four: Leeds, Long & Mitchell 2000); a broken
+    pledge counts for nothing until the schedule offers a new, longer one, and
+    breaking it costs the US Pakistan's trust (see :func:`bayesian_trust`).
+
+    Returns the effective years left, the new ``broken`` flags and the runs
+    that broke a pledge this year.
+    """
+    renewed = offered > state.pledge
+    broken = np.where(renewed, np.int8(0), state.broken)
+    in_force = (offered > 0) & (broken == 0)
+    breaks = in_force & (salience < theta.salience_threshold) & (u_renege < theta.renege)
+    broken = np.where(breaks, np.int8(1), broken).astype(np.int8)
+    effective = np.where(broken == 1, np.float32(0.0), offered)
+    return effective, broken, breaks
 
 
 # --------------------------------------------------------------------------- Pakistan's utility
@@ -284,13 +315,25 @@ def routine(ctx: Context, utility: F32) -> None:
 def alternative_patron(ctx: Context, utility: F32) -> None:
     """The pull of another patron (Morrow 1991: asymmetric alliances break when needs shift).
 
-    Turning to China gains ``china_pull * (1 + F) / 4`` — the more Pakistan
-    fears US abandonment, the more the other patron is worth — and loses half
-    the economic ties with the US that civilians would put at risk.
+    Turning to China gains ``china_pull * ((1 + F) / 4 + d / 2)`` — the more
+    Pakistan fears US abandonment, and the larger China's share ``d`` of its
+    patronage already is, the more the other patron is worth (the share feeds
+    back into the choice) — and loses half the economic ties with the US that
+    civilians would put at risk.
     """
     half = np.float32(0.5)
-    utility[3] += ctx.theta.china_pull * np.float32(0.25) * (ONE + ctx.fear)
+    pull = np.float32(0.25) * (ONE + ctx.fear) + half * ctx.state.china_share
+    utility[3] += ctx.theta.china_pull * pull
     utility[3] -= half * ctx.civilian * ctx.state.econ_ties
+
+
+def coin_flip(ctx: Context, utility: F32) -> None:
+    """No strategy at all: every choice equally likely whatever the US does (a test model).
+
+    Replacing every utility term by this one makes Pakistan's choice a fair
+    five-sided coin; a model whose verdict survives this has it built in.
+    """
+    utility[:] = np.float32(0.0)
 
 
 def reciprocity_routine(ctx: Context, utility: F32) -> None:
@@ -362,10 +405,14 @@ def bayesian_trust(ctx: Context, action: npt.NDArray[np.int8]) -> tuple[F32, F32
     * for the US, Pakistan's choice (full +1, selective +1/4, hedging -1, the
       other patron -1/2, rejection -1/2) less half the threat;
     * for Pakistan, the regime (engaged +0.3, conditional +0.1, sanctioned
-      -0.5, disengaged -0.2), a rupture (-1.5: leaving is the strong evidence)
-      and coercion (-1/2), plus — weighted by
-      ``signal_weight`` — the costly signals of staying: the years left on the
-      pledge (``commit / 10``), security assurances and economic ties (each /2).
+      -0.5, disengaged -0.2), a rupture (-1.5: leaving is the strong evidence),
+      a broken pledge (-1 more), ``coercion_trust`` times the coercion (either
+      sign: hostility in Jervis's spiral model, resolve for Schelling and
+      Fearon) and ``signal_weight`` times the US's signals of staying — the
+      years left on an unbroken pledge (``commit / 10``), security assurances
+      and economic ties (each /2) — whose sign the literature disputes (Kydd
+      2005: costly signals reassure; Jervis 1976: they are discounted or
+      suspected).
 
     Beliefs then relax a tenth of the way back to 1/2 (types can change),
     and stay within [0.01, 0.99].
@@ -374,7 +421,8 @@ def bayesian_trust(ctx: Context, action: npt.NDArray[np.int8]) -> tuple[F32, F32
     half = np.float32(0.5)
     us_ev = np.take(_US_EVIDENCE, action) - half * st.threat
     pk_ev = np.take(_PK_EVIDENCE, ctx.regime) - np.float32(1.5) * ctx.rupture
-    pk_ev -= half * ctx.coercion
+    pk_ev -= ctx.reneged.astype(np.float32)
+    pk_ev += th.coercion_trust * ctx.coercion
     pk_ev += th.signal_weight * (
         ctx.commit * np.float32(0.1) + half * ctx.assure + half * st.econ_ties
     )
@@ -389,10 +437,13 @@ def bayesian_trust(ctx: Context, action: npt.NDArray[np.int8]) -> tuple[F32, F32
 def proxies_and_threat(ctx: Context, action: npt.NDArray[np.int8]) -> tuple[F32, F32]:
     """Delegation to militants and the threat it breeds (Salehyan 2010; Byman & Kreps 2010).
 
-    Proxies grow (rate ``proxy_growth``, towards 1) when Pakistan hedges (1),
-    cooperates selectively (0.3) or the US has disengaged (0.3: the vacuum the
-    seed article describes after 1989), and shrink when it cooperates fully
-    (``proxy_decay``) and, unless sustained, by a tenth a year. The threat to the US grows
+    Proxies grow (rate ``proxy_growth``, towards 1) when Pakistan hedges (1) or
+    cooperates selectively (0.3), change by ``vacuum`` times that rate while
+    the US is disengaged (either sign: the vacuum the seed article and Coll
+    2004 describe after 1989, or Pape's 2005 finding that a foreign presence
+    feeds militancy, in which case they shrink when the US is away), and
+    shrink when Pakistan cooperates fully (``proxy_decay``) and, unless
+    sustained, by a tenth a year. The threat to the US grows
     with the proxy stock (``threat_growth``), falls with Pakistan's
     counter-terrorism cooperation (``threat_suppression``, full 1, selective
     1/2) and decays (``threat_decay``).
@@ -400,13 +451,13 @@ def proxies_and_threat(ctx: Context, action: npt.NDArray[np.int8]) -> tuple[F32,
     th, st = ctx.theta, ctx.state
     full = (action == 0).astype(np.float32)
     sel = (action == 1).astype(np.float32)
-    grow = clip01(
-        (action == 2).astype(np.float32)
-        + np.float32(0.3) * sel
-        + np.float32(0.3) * (ctx.regime == DISENGAGED)
-    )
+    grow = clip01((action == 2).astype(np.float32) + np.float32(0.3) * sel)
     p = st.proxies
-    proxies = p + np.float32(th.proxy_growth) * grow * (ONE - p)
+    rate = np.float32(th.proxy_growth)
+    proxies = p + rate * grow * (ONE - p)
+    # the vacuum: either sign (grows towards 1 or shrinks towards 0)
+    away = (ctx.regime == DISENGAGED).astype(np.float32) * th.vacuum
+    proxies += rate * away * np.where(away > 0, ONE - p, p)
     proxies -= (np.float32(th.proxy_decay) * full + np.float32(0.1)) * p
     m = st.threat
     coop = full + np.float32(0.5) * sel
@@ -422,9 +473,11 @@ def patronage_and_ties(
 
     * China's share of patronage grows by 0.15 of the US share when Pakistan
       turns to it, and by ``0.02 * china_pull * F`` of it each year (Morrow
-      1991); it erodes by 0.04 a year unless renewed, and US economic offers win
-      back ``0.05 (v(econ) + trade)`` of it. Shares stay in [0, 1] and sum to
-      one with the US share.
+      1991); it erodes by 0.04 a year unless renewed, and US economic offers
+      change it by ``-china_crowd_out * min(v(econ) + trade, 1)`` of it — a
+      parameter of either sign (patrons substitute, Morrow 1991; or a US move
+      draws a Chinese counter-offer, Small 2015). Shares stay in [0, 1] and
+      sum to one with the US share.
     * Economic ties grow with trade access and economic aid (``ties_growth``),
       decay (``ties_decay``) and erode faster (0.1) under sanctions or
       disengagement.
@@ -438,7 +491,7 @@ def patronage_and_ties(
     turn = (action == 3).astype(np.float32)
     econ_offer = np.clip(ctx.v_econ + ctx.trade, np.float32(0), ONE)
     inflow = (np.float32(0.15) * turn + np.float32(0.02) * th.china_pull * ctx.fear) * us_share
-    outflow = (np.float32(0.04) + np.float32(0.05) * econ_offer) * d
+    outflow = (np.float32(0.04) + th.china_crowd_out * econ_offer) * d
     china = clip01(d + inflow - outflow)
     e = st.econ_ties
     broken = ((ctx.regime == SANCTIONED) | (ctx.regime == DISENGAGED)).astype(np.float32)
@@ -459,7 +512,9 @@ def patronage_and_ties(
 def civilian_control(ctx: Context, noise: F32) -> F32:
     """Civilian control drifts with democracy support and aid to the security services.
 
-    Democracy support strengthens civilians (``democracy_effect``); military aid
+    Democracy support moves civilian control by ``democracy_effect`` (either
+    sign: Finkel, Perez-Linan & Seligson 2007 find democracy aid works;
+    Carothers 2006 describes the backlash it provokes); military aid
     and reimbursements strengthen the military (``aid_militarises``: US aid was
     high under military rulers and strengthened the army and intelligence
     services — Ali 2009; Zaidi 2011); noise ``noise_sd``.
@@ -467,7 +522,7 @@ def civilian_control(ctx: Context, noise: F32) -> F32:
     th, c = ctx.theta, ctx.civilian
     out = (
         c
-        + np.float32(th.democracy_effect) * ctx.democ * (ONE - c)
+        + th.democracy_effect * ctx.democ * (ONE - c)
         - np.float32(th.aid_militarises) * ctx.v_security * c
         + np.float32(th.noise_sd) * noise
     )
@@ -482,8 +537,9 @@ class Mechanisms:
     ----------
     utility_terms:
         Functions ``term(ctx, utility)`` that add to Pakistan's ``(5, n)`` utility.
-    regime_rule, trust, proxies, patronage, civilian:
-        The US rule and the state updates (see each default's docstring).
+    regime_rule, pledge, trust, proxies, patronage, civilian:
+        The US rule, the pledge rule and the state updates (see each
+        default's docstring).
     """
 
     utility_terms: tuple[UtilityTerm, ...] = (
@@ -497,6 +553,7 @@ class Mechanisms:
         routine,
     )
     regime_rule: Callable[..., npt.NDArray[np.int8]] = us_regime_rule
+    pledge: Callable[..., tuple[Any, Any, Any]] = pledge_kept
     trust: Callable[..., tuple[F32, F32]] = bayesian_trust
     proxies: Callable[..., tuple[F32, F32]] = proxies_and_threat
     patronage: Callable[..., tuple[F32, F32, F32]] = patronage_and_ties
@@ -511,3 +568,5 @@ class Mechanisms:
 DEFAULT_MECHANISMS = Mechanisms()
 #: The null model: Pakistan's choice by routine and reciprocity only.
 NULL_MECHANISMS = Mechanisms(utility_terms=(reciprocity_routine,))
+#: Pakistan's choice replaced by a fair coin (for tests of built-in verdicts).
+COIN_FLIP_MECHANISMS = Mechanisms(utility_terms=(coin_flip,))

@@ -88,11 +88,15 @@ RECORDABLE: tuple[str, ...] = (
     "coercion",
     "proposed",
     "delivered",
+    "alignment",
+    "broken",
 )
 
 #: Outcomes of a policy per run (lower is better for the US on every one).
 OUTCOMES: dict[str, str] = {
     "trust_deficit": "1 - mean of the two sides' trust, averaged over the horizon",
+    "us_distrust": "1 - the US's trust in Pakistan, averaged over the horizon",
+    "pk_distrust": "1 - Pakistan's trust that the US will stay, averaged over the horizon",
     "militant_threat": "militant threat to the US, averaged over the horizon",
     "china_dependence": "China's share of Pakistan's patronage at the end of the horizon",
     "rupture": "1 if the partnership ruptured (to sanctioned or disengaged) at least once",
@@ -142,7 +146,7 @@ def step(
     theta:
         Parameters (scalars or ``(n,)`` arrays, one per run).
     rng:
-        The random stream; each call draws exactly ``5 n`` uniforms, whatever
+        The random stream; each call draws exactly ``6 n`` uniforms, whatever
         the policy (so that policies share random numbers).
     mechanisms:
         The functions that make up the model (default: the strategic model).
@@ -153,9 +157,9 @@ def step(
         The partnership a year later (a new object; ``state`` is not changed).
     """
     n = state.n
-    uniform = rng.random((5, n), dtype=np.float32)
+    uniform = rng.random((6, n), dtype=np.float32)
     # rows 2-4: centred uniform noise with unit variance (cheaper than normals)
-    normal = (uniform[2:] - np.float32(0.5)) * np.float32(_SQRT12)
+    normal = (uniform[2:5] - np.float32(0.5)) * np.float32(_SQRT12)
 
     if math.isnan(policy_t.salience):
         rho = np.float32(theta.salience_persistence)
@@ -178,7 +182,8 @@ def step(
     cond = _arr(policy_t.conditions, n)
     assure = _arr(policy_t.assurances, n)
     democ = _arr(policy_t.democracy_support, n)
-    commit = _arr(policy_t.commitment, n)
+    pledge_offered = _arr(policy_t.commitment, n)
+    commit, broken, reneged = mechanisms.pledge(state, pledge_offered, theta, uniform[5], salience)
     offered = mil + ct + econ
 
     proposed = mechanisms.regime_rule(state, cond, commit, theta, uniform[1], salience)
@@ -226,6 +231,7 @@ def step(
         civilian=civilian,
         salience=salience,
         rupture=rupture,
+        reneged=reneged,
     )
     if policy_t.regime < 0:
         for name, cached in (
@@ -264,6 +270,9 @@ def step(
         cooperation=visible_cooperation(probs),
         coercion=coercion.astype(np.float32, copy=False),
         proposed=proposed,
+        pledge=np.broadcast_to(pledge_offered, (n,)).astype(np.float32),
+        broken=broken,
+        alignment=(probs[0] + np.float32(0.5) * probs[1]).astype(np.float32),
     )
 
 
@@ -351,6 +360,8 @@ def outcomes(trajectory: Trajectory) -> dict[str, npt.NDArray[np.float64]]:
     trust = 0.5 * (s["us_trust"].astype(np.float64) + s["pk_trust"])
     return {
         "trust_deficit": 1.0 - trust.mean(axis=0),
+        "us_distrust": 1.0 - s["us_trust"].astype(np.float64).mean(axis=0),
+        "pk_distrust": 1.0 - s["pk_trust"].astype(np.float64).mean(axis=0),
         "militant_threat": s["threat"].astype(np.float64).mean(axis=0),
         "china_dependence": s["china_share"][-1].astype(np.float64),
         "rupture": (final.ruptures > start.ruptures).astype(np.float64),

@@ -1,9 +1,14 @@
 """The model's parameters and the priors of the free ones.
 
 The simulator has few parameters on purpose (one history cannot identify many;
-see docs/sim.md). Ten are free and calibrated, each with a prior drawn from the
-literature's *direction and rough size* of the effect, as a Beta distribution
-scaled to a plausible range; the rest are fixed at documented values.
+see docs/sim.md). Fifteen are free and calibrated, each with a prior drawn from
+the literature's *direction and rough size* of the effect, as a Beta
+distribution scaled to a plausible range; the rest are fixed at documented
+values. Where the literature disagrees on the *sign* of an instrument's effect
+(costly signals, coercion and trust, US offers and China's share, democracy
+support, reimbursements and the threat) the prior's range spans both signs and
+its median sits at or near zero, so the data, not the model's structure, must
+decide which way the effect goes.
 
 Utility is measured in units of the value to the recipient of $1 billion a year
 of aid, whose saturating value ``x / (1 + x)`` is 0.5; state variables are shares
@@ -21,7 +26,15 @@ from scipy import special
 
 from bilat.errors import InputError
 
-__all__ = ["FREE_PARAMETERS", "PRIORS", "Prior", "Theta", "prior_matrix"]
+__all__ = [
+    "CONTESTED",
+    "FREE_PARAMETERS",
+    "PRIORS",
+    "PRIOR_SCENARIOS",
+    "Prior",
+    "Theta",
+    "prior_matrix",
+]
 
 Value = Any  # float or float32 array of shape (n,)
 
@@ -71,6 +84,11 @@ class Prior:
         z = special.betaincinv(self.a, self.b, np.asarray(q, dtype=float))
         return np.asarray(self.low + (self.high - self.low) * z, dtype=float)
 
+    def cdf(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Cumulative distribution function."""
+        z = np.clip((np.asarray(x, dtype=float) - self.low) / (self.high - self.low), 0.0, 1.0)
+        return np.asarray(special.betainc(self.a, self.b, z), dtype=float)
+
     @property
     def width90(self) -> float:
         """Width of the central 90 % interval."""
@@ -99,12 +117,15 @@ PRIORS: tuple[Prior, ...] = (
     ),
     Prior(
         "moral_hazard",
-        0.0,
+        -0.5,
         1.0,
         2.0,
         3.0,
-        "share of counter-terrorism reimbursements that reward keeping the threat alive",
-        "Bapat (2011, JPR 48:3): aid while a threat persists prolongs it; Powell (2019, APSR)",
+        "share of counter-terrorism reimbursements that reward keeping the threat alive "
+        "(negative: they reward ending it)",
+        "either sign: Bapat (2011, JPR 48:3) and Powell (2019, APSR): aid while a threat "
+        "persists prolongs it; Azam & Thelen (2010, JCR 54:2): aid to a host reduces the "
+        "terrorism that comes from it",
     ),
     Prior(
         "enforcement",
@@ -136,12 +157,15 @@ PRIORS: tuple[Prior, ...] = (
     ),
     Prior(
         "signal_weight",
-        0.0,
+        -1.0,
+        1.0,
         2.0,
         2.0,
-        2.0,
-        "weight of costly signals (multi-year pledges, broad ties) in Pakistan's trust",
-        "Kydd (2005, Trust and Mistrust in International Relations): costly signals reassure",
+        "weight of US signals (pledge years, assurances, economic ties) in Pakistan's trust",
+        "either sign: Kydd (2005, Trust and Mistrust in International Relations): costly "
+        "signals reassure; Jervis (1976, Perception and Misperception): signals are read "
+        "through prior images and discounted or suspected; Haqqani (2013, Magnificent "
+        "Delusions): US largesse was read in Pakistan as transactional",
     ),
     Prior(
         "sentiment_gain",
@@ -170,30 +194,134 @@ PRIORS: tuple[Prior, ...] = (
         "US threats per unit of distrust x threat x salience",
         "the seed article (threats 'of various kinds'); Schelling (1966, Arms and Influence)",
     ),
+    Prior(
+        "coercion_trust",
+        -1.0,
+        1.0,
+        2.0,
+        2.0,
+        "evidence US coercion gives Pakistan that the US will stay (negative: hostility)",
+        "either sign: Jervis (1976, ch. 3) spiral model: threats read as hostility; "
+        "Schelling (1966) and Fearon (1997, JCR 41:1): threats show resolve and commitment",
+    ),
+    Prior(
+        "china_crowd_out",
+        -0.1,
+        0.1,
+        2.0,
+        2.0,
+        "share of China's patronage a full US economic offer wins back a year "
+        "(negative: it provokes a counter-bid)",
+        "either sign: Morrow (1991, AJPS 35:4): patrons substitute; Small (2015, The "
+        "China-Pakistan Axis): Pakistan plays patrons off and US moves draw Chinese "
+        "counter-offers",
+    ),
+    Prior(
+        "renege",
+        0.0,
+        1.0,
+        2.0,
+        4.0,
+        "probability a year that the US breaks a pledge in force when its stake falls",
+        "Leeds, Long & Mitchell (2000, JCR 44:5): alliance commitments honoured about "
+        "three times in four; Snyder (1984): abandonment when the patron's stake falls",
+    ),
+    Prior(
+        "vacuum",
+        -0.5,
+        1.0,
+        2.0,
+        3.0,
+        "growth of proxies (as a share of their growth rate) while the US is disengaged "
+        "(negative: they shrink when the US is away)",
+        "either sign: the seed article and Coll (2004, Ghost Wars): militancy grew in the "
+        "vacuum after 1989; Pape (2005, Dying to Win): a foreign presence feeds militancy",
+    ),
+    Prior(
+        "democracy_effect",
+        -0.1,
+        0.2,
+        2.0,
+        2.0,
+        "change in civilian control a year per unit of democracy support",
+        "either sign: Finkel, Perez-Linan & Seligson (2007, World Politics 59:3): "
+        "democracy aid raises democracy; Carothers (2006, Foreign Affairs 85:2): it "
+        "provokes a backlash from incumbents",
+    ),
 )
 
 #: Names of the free (calibrated) parameters, in :data:`PRIORS` order.
 FREE_PARAMETERS: tuple[str, ...] = tuple(p.name for p in PRIORS)
+
+#: The parameters whose sign the literature disputes (their priors span zero).
+CONTESTED: tuple[str, ...] = (
+    "moral_hazard",
+    "signal_weight",
+    "coercion_trust",
+    "china_crowd_out",
+    "vacuum",
+    "democracy_effect",
+)
+
+# Which way each contested parameter must point for the article's account
+# (+1: positive values favour broadening, -1: negative values do).
+_ARTICLE_SIGN = {
+    "moral_hazard": 1,
+    "signal_weight": 1,
+    "coercion_trust": -1,
+    "china_crowd_out": 1,
+    "vacuum": 1,
+    "democracy_effect": 1,
+}
+
+
+def _tilted(sign: int) -> tuple[Prior, ...]:
+    """The default priors with each contested parameter's Beta tilted towards ``sign``."""
+    out = []
+    for prior in PRIORS:
+        if prior.name in _ARTICLE_SIGN:
+            toward = sign * _ARTICLE_SIGN[prior.name]
+            a, b = (4.0, 1.5) if toward > 0 else (1.5, 4.0)
+            prior = replace(prior, a=a, b=b)
+        out.append(prior)
+    return tuple(out)
+
+
+#: Defensible prior scenarios (same ranges, different shapes): ``neutral`` is
+#: :data:`PRIORS`; ``article`` tilts every contested effect the way the seed
+#: article's argument needs; ``sceptical`` tilts each the other way (the
+#: literature each side cites is in :data:`PRIORS`).
+PRIOR_SCENARIOS: dict[str, tuple[str, tuple[Prior, ...]]] = {
+    "neutral": ("contested effects centred on zero (the default)", PRIORS),
+    "article": ("contested effects tilted the way the seed article argues", _tilted(1)),
+    "sceptical": ("contested effects tilted against the article", _tilted(-1)),
+}
 
 
 @dataclass(frozen=True)
 class Theta:
     """All parameters of the model; each is a float or a float32 array of shape ``(n,)``.
 
-    The first ten are free (see :data:`PRIORS`; defaults are the prior means);
-    the rest are fixed at bilat's documented values (docs/sim.md).
+    The first fifteen are free (see :data:`PRIORS`; defaults are central
+    values of the priors); the rest are fixed at bilat's documented values
+    (docs/sim.md).
     """
 
     precision: Value = 4.3
     hedge_value: Value = 0.5
-    moral_hazard: Value = 0.4
+    moral_hazard: Value = 0.1
     enforcement: Value = 0.4
     china_pull: Value = 0.6
     trust_learning: Value = 0.525
-    signal_weight: Value = 1.0
+    signal_weight: Value = 0.0
     sentiment_gain: Value = 0.4
     salience_threshold: Value = 0.4
     coercion_response: Value = 1.0
+    coercion_trust: Value = 0.0
+    china_crowd_out: Value = 0.0
+    renege: Value = 0.33
+    vacuum: Value = 0.1
+    democracy_effect: Value = 0.05
     # fixed
     routine_weight: float = 0.25
     proxy_growth: float = 0.3
@@ -205,7 +333,6 @@ class Theta:
     ties_growth: float = 0.15
     ties_decay: float = 0.05
     aid_militarises: float = 0.1
-    democracy_effect: float = 0.1
     sentiment_relief: float = 0.1
     salience_mean: float = 0.4
     salience_persistence: float = 0.85
@@ -231,7 +358,7 @@ class Theta:
 
     @classmethod
     def from_matrix(cls, matrix: npt.ArrayLike, base: Theta | None = None) -> Theta:
-        """Per-run free parameters from an array of shape ``(n, 10)`` (columns in PRIORS order)."""
+        """Per-run free parameters from an array of shape ``(n, P)`` (columns in PRIORS order)."""
         values = np.asarray(matrix, dtype=np.float32)
         if values.ndim != 2 or values.shape[1] != len(FREE_PARAMETERS):
             raise InputError(
@@ -254,6 +381,8 @@ class Theta:
         )
 
 
-def prior_matrix(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
-    """``n`` joint draws from the priors, shape ``(n, 10)``."""
-    return np.column_stack([p.sample(rng, n) for p in PRIORS])
+def prior_matrix(
+    rng: np.random.Generator, n: int, priors: tuple[Prior, ...] = PRIORS
+) -> npt.NDArray[np.float64]:
+    """``n`` joint draws from the priors, shape ``(n, P)``."""
+    return np.column_stack([p.sample(rng, n) for p in priors])

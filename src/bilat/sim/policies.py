@@ -26,7 +26,7 @@ from __future__ import annotations
 import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,12 +35,19 @@ from bilat.sim.instruments import INSTRUMENT_FIELDS, Instruments
 from bilat.sim.state import DISENGAGED
 
 __all__ = [
+    "BUNDLE_ELEMENTS",
     "POLICIES",
     "Broadened",
     "Conditional",
     "ConstantPolicy",
     "Disengagement",
+    "Engaged",
     "Historical",
+    "PlusAll",
+    "PlusAssurances",
+    "PlusDemocracy",
+    "PlusEconomic",
+    "PlusTrade",
     "Policy",
     "SecurityOnly",
     "get_policy",
@@ -71,7 +78,12 @@ class Policy(ABC):
 
 @dataclass(frozen=True)
 class ConstantPolicy(Policy):
-    """A policy that holds the same instruments every year (see :class:`Instruments`)."""
+    """A policy that holds the same instruments every year (see :class:`Instruments`).
+
+    The exception is ``commitment``: a pledge of that many years is made in
+    the first year and runs down by one a year (it is not renewed), and the US
+    may break it (:func:`bilat.sim.mechanisms.pledge_kept`).
+    """
 
     military_aid: float = 0.0
     ct_reimbursement: float = 0.0
@@ -93,9 +105,13 @@ class ConstantPolicy(Policy):
         ).validate()
 
     def schedule(self, years: Sequence[int]) -> list[Instruments]:
-        """The same :class:`Instruments` for every year."""
+        """The same :class:`Instruments` every year, with the pledge running down."""
         one = self.instruments()
-        return [one] * len(years)
+        if one.commitment <= 0:
+            return [one] * len(years)
+        return [
+            replace(one, commitment=max(float(one.commitment) - t, 0.0)) for t in range(len(years))
+        ]
 
     def describe(self) -> dict[str, Any]:
         """Metadata and the instrument values."""
@@ -158,11 +174,11 @@ class Broadened(ConstantPolicy):
     "Offering Pakistan better trade and economic partnerships, understanding its
     security concerns in relation to its neighbors and taking steps to strengthen
     the country's democracy" (the seed article): trade access, economic aid,
-    security assurances, democracy support and a renewed five-year pledge — a
-    costly signal of staying (Kydd 2005) that answers the fear of abandonment
-    (Snyder 1984) — with modest security aid, fewer reimbursements tied to the
-    threat (Bapat 2011) and no threats. Its aid budget is of the same order as
-    security-only's.
+    security assurances, democracy support and a five-year pledge made once —
+    meant as a costly signal of staying (Kydd 2005) against the fear of
+    abandonment (Snyder 1984); it runs down and can be broken — with modest
+    security aid, fewer reimbursements tied to the threat (Bapat 2011) and no
+    threats. Its aid budget is of the same order as security-only's.
     """
 
     name: ClassVar[str] = "broadened"
@@ -227,9 +243,131 @@ class Historical(Policy):
         return [history.schedule[index[int(y)]] for y in years]
 
 
+@dataclass(frozen=True)
+class Engaged(ConstantPolicy):
+    """Stay engaged as in the 1980s: the seed article's counterfactual for the years after 1990.
+
+    The two six-year packages of 1981 and 1986 (Kux 2001) at the level the
+    Greenbook shows for 1983-89 — about $0.6 bn of military and $0.7 bn of
+    economic aid a year in 2020 dollars (bilat.panel) — with the alliance's
+    assurances (0.3, as under SEATO/CENTO in bilat's coding) and a new six-year
+    pledge, no sanctions and no threats.
+    """
+
+    name: ClassVar[str] = "engaged"
+    label: ClassVar[str] = "1980s-level military and economic aid, assurances, a six-year pledge"
+    sources: ClassVar[tuple[str, ...]] = (
+        "Kux (2001), The United States and Pakistan 1947-2000",
+        "USAID Greenbook via bilat.panel (1983-89 levels)",
+        "the seed article",
+    )
+    military_aid: float = 0.6
+    economic_aid: float = 0.7
+    assurances: float = 0.3
+    commitment: float = 6.0
+
+
+# -- the broadened bundle, element by element -------------------------------------------------
+_BUNDLE_SOURCE = "the seed article's bundle, one element added to security-only (bilat's design)"
+
+
+@dataclass(frozen=True)
+class PlusTrade(SecurityOnly):
+    """Security-only plus the broadened policy's trade access (0.6), nothing else changed.
+
+    One element of the seed article's bundle, to weigh it on its own.
+    """
+
+    name: ClassVar[str] = "security+trade"
+    label: ClassVar[str] = "security-only plus trade access"
+    sources: ClassVar[tuple[str, ...]] = (_BUNDLE_SOURCE,)
+    trade_access: float = 0.6
+
+
+@dataclass(frozen=True)
+class PlusEconomic(SecurityOnly):
+    """Security-only with the broadened policy's economic aid ($0.8 bn a year instead of 0.3).
+
+    One element of the seed article's bundle, to weigh it on its own.
+    """
+
+    name: ClassVar[str] = "security+economic"
+    label: ClassVar[str] = "security-only plus economic aid"
+    sources: ClassVar[tuple[str, ...]] = (_BUNDLE_SOURCE,)
+    economic_aid: float = 0.8
+
+
+@dataclass(frozen=True)
+class PlusAssurances(SecurityOnly):
+    """Security-only plus security assurances (0.6) and a five-year pledge that runs down.
+
+    One element of the seed article's bundle, to weigh it on its own.
+    """
+
+    name: ClassVar[str] = "security+assurances"
+    label: ClassVar[str] = "security-only plus assurances and a five-year pledge"
+    sources: ClassVar[tuple[str, ...]] = (_BUNDLE_SOURCE, "Snyder (1984)", "Kydd (2005)")
+    assurances: float = 0.6
+    commitment: float = 5.0
+
+
+@dataclass(frozen=True)
+class PlusDemocracy(SecurityOnly):
+    """Security-only plus democracy support (0.5), nothing else changed.
+
+    One element of the seed article's bundle, to weigh it on its own.
+    """
+
+    name: ClassVar[str] = "security+democracy"
+    label: ClassVar[str] = "security-only plus democracy support"
+    sources: ClassVar[tuple[str, ...]] = (_BUNDLE_SOURCE,)
+    democracy_support: float = 0.5
+
+
+@dataclass(frozen=True)
+class PlusAll(SecurityOnly):
+    """Security-only plus all four elements together (security aid and threats kept).
+
+    The difference from :class:`Broadened` is what the broadened policy also
+    takes away: most reimbursements tied to the threat, and the threats. All
+    four elements of the seed article's bundle at once.
+    """
+
+    name: ClassVar[str] = "security+all"
+    label: ClassVar[str] = "security-only plus trade, economic aid, assurances, democracy"
+    sources: ClassVar[tuple[str, ...]] = (_BUNDLE_SOURCE,)
+    trade_access: float = 0.6
+    economic_aid: float = 0.8
+    assurances: float = 0.6
+    commitment: float = 5.0
+    democracy_support: float = 0.5
+
+
+#: The elements of the broadened bundle, alone and together, as policies.
+BUNDLE_ELEMENTS: tuple[str, ...] = (
+    PlusTrade.name,
+    PlusEconomic.name,
+    PlusAssurances.name,
+    PlusDemocracy.name,
+    PlusAll.name,
+)
+
 #: The built-in policies, by name.
 POLICIES: dict[str, type[Policy]] = {
-    cls.name: cls for cls in (Historical, SecurityOnly, Conditional, Broadened, Disengagement)
+    cls.name: cls
+    for cls in (
+        Historical,
+        SecurityOnly,
+        Conditional,
+        Broadened,
+        Disengagement,
+        Engaged,
+        PlusTrade,
+        PlusEconomic,
+        PlusAssurances,
+        PlusDemocracy,
+        PlusAll,
+    )
 }
 
 

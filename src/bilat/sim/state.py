@@ -86,8 +86,16 @@ class State:
     coercion:
         The US's effective coercive pressure last year, in [0, 1].
     proposed:
-        The regime the US rule proposed last year (before any pin), int8; the
-        calibration compares it with the record's regime.
+        The regime the US rule proposed last year (before any pin), int8.
+    pledge:
+        Years left on the pledge the schedule offered last year (float32); a
+        larger value this year is a new pledge.
+    broken:
+        1 once the US has broken the pledge in force (int8); a broken pledge
+        counts for nothing until a new one is made.
+    alignment:
+        How far Pakistan sided with the US last year, ``P(full) + P(selective) / 2``
+        (the model's counterpart of UN General Assembly agreement).
     """
 
     us_trust: FloatArray
@@ -107,6 +115,9 @@ class State:
     cooperation: FloatArray
     coercion: FloatArray
     proposed: IntArray
+    pledge: FloatArray
+    broken: IntArray
+    alignment: FloatArray
 
     @property
     def n(self) -> int:
@@ -177,4 +188,7 @@ def initial_state(
         cooperation=full(0.5),
         coercion=full(0.0),
         proposed=np.full(n, regime, dtype=np.int8),
+        pledge=full(0.0),
+        broken=np.zeros(n, dtype=np.int8),
+        alignment=full(0.5),
     )

@@ -203,6 +203,9 @@ def build_answer(result: StudyResult) -> dict[str, Any]:
             "outcomes": list(given.get("outcomes", [])),
         }
     )
+    for key in ("validation", "scenarios", "elements", "discovery", "what_would_decide"):
+        if key in given:
+            answer[key] = given[key]
     claims = _section(result, "claims")
     claims["items"] = [
         {

@@ -244,6 +244,8 @@ def _evidence_ref(item: Any) -> dict[str, Any]:
 #: Units of the simulator's outcomes (every outcome is better when lower).
 OUTCOME_UNITS = {
     "trust_deficit": "share (0-1)",
+    "us_distrust": "share (0-1)",
+    "pk_distrust": "share (0-1)",
     "militant_threat": "index (0-1)",
     "china_dependence": "share (0-1)",
     "rupture": "probability",
@@ -455,10 +457,17 @@ def answer(ctx: Context) -> None:
                 "difference": _float(o["diff"]),
                 "difference_interval": _interval(o["diff_lo"], o["diff_hi"]),
                 "verdict": o["verdict"],
+                "p_prior": _float(o.get("p_prior")),
+                "decided": o.get("decided"),
             }
             for o in found.outcomes
         ],
     }
+    # the simulator's checks, bundle elements, scenario table and scenario discovery
+    extra = found.to_dict()
+    for key in ("validation", "scenarios", "elements", "discovery", "what_would_decide"):
+        if key in extra:
+            ctx.result.answer[key] = extra[key]
 
 
 # -- outputs ------------------------------------------------------------------------------------
