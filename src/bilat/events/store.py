@@ -47,6 +47,18 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1"
+YEAR_RANGE = (1800, 2200)
+"""Years an event date may have: every reader quarantines a date outside them."""
+
+CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+"""Settings of every connection the store opens: DuckDB never fetches or loads an
+extension on its own (opening a SQLite file would otherwise download one over the network)."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_FORMULA = r"^\x27*[=+@\t\r-]"  # a CSV cell a spreadsheet would run as a formula (RE2 syntax)
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 _COLUMNS = ", ".join(f.name for f in EVENT_FIELDS)
 
@@ -110,10 +122,26 @@ def parse_dyad(text: str, directed: bool = False) -> Dyad:
     return Dyad(parts[0], parts[1], directed)
 
 
+def _foreign_kind(path: Path) -> str | None:
+    """What a file that is plainly not a DuckDB database is (SQLite), or None."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return None
+    return "a SQLite database" if head == _SQLITE_MAGIC else None
+
+
 def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise StoreError(
             f"no event store at {path}; create one with `bilat record load` or `bilat ingest`"
+        )
+    foreign = _foreign_kind(path) if path.is_file() else None
+    if foreign is not None:
+        raise StoreError(
+            f"{path} is {foreign}, not a DuckDB event store; bilat left it untouched. "
+            "Give --db a DuckDB file (or a new name)."
         )
     if not read_only:
         target = path if path.exists() else path.parent
@@ -124,7 +152,7 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
     deadline = time.monotonic() + lock_timeout
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
         except duckdb.IOException as err:
             text = str(err)
             if "lock" in text.lower():
@@ -171,13 +199,15 @@ class EventStore:
         self.read_only = read_only
         memory = str(path) == ":memory:"
         self.con = (
-            duckdb.connect(":memory:") if memory else _connect(self.path, read_only, lock_timeout)
+            duckdb.connect(":memory:", config=CONNECTION_CONFIG)
+            if memory
+            else _connect(self.path, read_only, lock_timeout)
         )
-        if not read_only:
-            self._create()
-        elif not self._has_table("events"):
+        try:
+            self._open()
+        except BaseException:
             self.con.close()
-            raise StoreError(f"{path} is a DuckDB file but not a bilat event store")
+            raise
 
     # -- life cycle -------------------------------------------------------------------------
     def __enter__(self) -> EventStore:
@@ -207,14 +237,33 @@ class EventStore:
         )
         return bool(row and row[0])
 
-    def _create(self) -> None:
+    def _open(self) -> None:
+        """Check that the database is a bilat store (or create one in an empty, writable file).
+
+        Nothing is written to a database that is not a bilat store.
+        """
         if self._has_table("events"):
-            row = _first(self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
-            if row is None or row[0] != SCHEMA_VERSION:
+            version = None
+            if self._has_table("meta"):
+                row = _first(
+                    self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+                )
+                version = None if row is None else row[0]
+            if version is None or not self._has_table("batches"):
                 raise StoreError(
-                    f"{self.path} has event schema {row}, bilat needs {SCHEMA_VERSION}"
+                    f"{self.path} holds an events table but no bilat metadata: it is not a bilat "
+                    "event store; bilat left it untouched. Choose another --db."
+                )
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has event schema {version}, bilat needs {SCHEMA_VERSION}"
                 )
             return
+        if self.read_only:
+            raise StoreError(f"{self.path} is a DuckDB file but not a bilat event store")
+        self._create()
+
+    def _create(self) -> None:
         if self._has_any_table():
             raise StoreError(
                 f"{self.path} is a DuckDB database with other tables, not a bilat event store; "
@@ -309,6 +358,58 @@ class EventStore:
             previous.stored = 0
             previous.duplicates = previous.read - previous.quarantined
         return previous
+
+    def forget_batch(self, batch_id: int) -> dict[str, Any]:
+        """Remove a batch: its events, its quarantined rows and its record, in one transaction.
+
+        Afterwards the batch's file is no longer known, so ingesting it again
+        stores it anew. Events that a later batch counted as duplicates of this
+        batch's events are not brought back (they were never stored twice):
+        re-ingest that file after forgetting its batch too.
+
+        Returns
+        -------
+        dict
+            ``batch_id``, ``file``, ``sha256`` and the rows removed (``events``,
+            ``quarantined``).
+
+        Raises
+        ------
+        InputError
+            When no batch has this id (naming the ids there are).
+        """
+        self._check_writable()
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = _first(
+                con.execute("SELECT file, sha256 FROM batches WHERE batch_id = ?", [batch_id])
+            )
+            if row is None:
+                ids = [
+                    r[0] for r in con.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()
+                ]
+                shown = ", ".join(str(i) for i in ids[:20]) or "none"
+                raise InputError(
+                    f"no batch {batch_id} in {self.path} (batches: {shown}); "
+                    "list them with `bilat db batches`",
+                    field="batch_id",
+                    value=batch_id,
+                )
+            removed = _first(con.execute("DELETE FROM events WHERE batch_id = ?", [batch_id]))
+            dropped = _first(con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id]))
+            con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        return {
+            "batch_id": batch_id,
+            "file": row[0],
+            "sha256": row[1],
+            "events": int(removed[0]) if removed else 0,
+            "quarantined": int(dropped[0]) if dropped else 0,
+        }
 
     @staticmethod
     def _as_arrow(events: pa.Table | pd.DataFrame) -> pa.Table:
@@ -446,6 +547,15 @@ class EventStore:
         Returns the number of events written.
         """
         where, params = self.where(**query)
+        columns = _COLUMNS
+        if fmt == "csv":  # a text cell a spreadsheet would run as a formula gets a quote first
+            columns = ", ".join(
+                f"CASE WHEN regexp_matches({f.name}, '{_FORMULA}') THEN chr(39) || {f.name} "
+                f"ELSE {f.name} END AS {f.name}"
+                if f.kind == "str"
+                else f.name
+                for f in EVENT_FIELDS
+            )
         options = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER", "jsonl": "FORMAT json"}
         if fmt not in options:
             raise InputError(
@@ -453,7 +563,7 @@ class EventStore:
                 field="format",
                 value=fmt,
             )
-        sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY date, id"
+        sql = f"SELECT {columns} FROM events WHERE {where} ORDER BY date, id"
         target = str(out).replace("'", "''")
         self.con.execute(f"COPY ({sql}) TO '{target}' ({options[fmt]})", params)
         row = _first(self.con.execute(f"SELECT count(*) FROM events WHERE {where}", params))
@@ -467,8 +577,14 @@ class EventStore:
     def stats(self) -> dict[str, Any]:
         """Counts of events, batches and quarantined rows, by dataset, with the date range."""
         con = self.con
+        low, high = YEAR_RANGE
+        # dates as text: a date outside Python's range (year 0, stored by an older bilat)
+        # must not stop the statistics
         totals = con.execute(
-            "SELECT count(*), min(date), max(coalesce(date_end, date)) FROM events"
+            "SELECT count(*), CAST(min(date) AS VARCHAR), "
+            "CAST(max(coalesce(date_end, date)) AS VARCHAR), "
+            f"count(*) FILTER (WHERE year(date) NOT BETWEEN {low} AND {high} "
+            f"OR year(date_end) NOT BETWEEN {low} AND {high}) FROM events"
         ).fetchall()[0]
         assert totals is not None
         by_dataset = dict(
@@ -482,8 +598,9 @@ class EventStore:
         return {
             "path": str(self.path),
             "events": int(totals[0]),
-            "first_date": totals[1].isoformat() if totals[1] else None,
-            "last_date": totals[2].isoformat() if totals[2] else None,
+            "first_date": totals[1],
+            "last_date": totals[2],
+            "out_of_range": int(totals[3]),
             "by_dataset": {k: int(v) for k, v in by_dataset.items()},
             "batches": int(batch_totals[0]),
             "read": int(batch_totals[1]),
@@ -675,7 +792,16 @@ class BatchWriter:
         """Undo everything the batch wrote (nothing happens after a commit)."""
         if self._open:
             self._open = False
-            self.store.con.execute("ROLLBACK")
+            _rollback(self.store.con)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; one DuckDB already ended (an interrupt) is fine."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as err:
+        if "no transaction is active" not in str(err).lower():
+            raise
 
 
 def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:

@@ -29,7 +29,9 @@ import pyarrow.ipc as ipc
 
 from bilat.errors import StoreError, UnknownCodeError
 from bilat.events.schema import EVENT_FIELDS
-from bilat.events.store import QuarantinedRow
+from bilat.events.store import YEAR_RANGE, QuarantinedRow
+
+_YEARS = f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}"
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -104,7 +106,7 @@ COMMON_CHECKS: dict[str, Check] = {
     "nocode": Check("cameo", "no CAMEO code and no PLOVER event category"),
     "id": Check("id", "the record has no id"),
     "date": Check("date", "{value!r} is not a real date"),
-    "year": Check("date", "the year of {value!r} lies outside 1800-2200"),
+    "year": Check("date", "the year of {value!r} lies outside " + _YEARS),
     "quad": Check("quad", "quad class {value!r} is not 1, 2, 3 or 4"),
     "goldstein": Check("goldstein", "Goldstein value {value!r} is not a number in [-10, 10]"),
     "weight": Check("weight", "weight {value!r} is not a non-negative number"),
@@ -136,7 +138,7 @@ _CASES = """    CASE
         WHEN k.code IS NULL THEN 'nocode'
         WHEN t.code IS NULL THEN 'cameo'
         WHEN k.date IS NULL THEN 'date'
-        WHEN year(k.date) NOT BETWEEN 1800 AND 2200 THEN 'year'
+        WHEN {outside} THEN 'year'
         WHEN coalesce(k.quad_src, t.quad) NOT BETWEEN 1 AND 4 THEN 'quad'
         WHEN NOT (coalesce(k.goldstein_src, t.goldstein) BETWEEN -10 AND 10) THEN 'goldstein'
         WHEN isnan(coalesce(k.weight, 1.0)) OR coalesce(k.weight, 1.0) < 0 THEN 'weight'
@@ -145,13 +147,13 @@ _CASES = """    CASE
         WHEN k._check IS NOT NULL THEN k._value
         WHEN k.code IS NULL THEN k.plover_key
         WHEN t.code IS NULL THEN k.code
-        WHEN year(k.date) NOT BETWEEN 1800 AND 2200 THEN CAST(k.date AS VARCHAR)
+        WHEN {outside} THEN CAST(k.date AS VARCHAR)
         WHEN coalesce(k.quad_src, t.quad) NOT BETWEEN 1 AND 4 THEN CAST(k.quad_src AS VARCHAR)
         WHEN NOT (coalesce(k.goldstein_src, t.goldstein) BETWEEN -10 AND 10)
             THEN CAST(k.goldstein_src AS VARCHAR)
         ELSE CAST(k.weight AS VARCHAR)
     END AS _value
-"""
+""".replace("{outside}", f"year(k.date) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}")
 
 _FINAL = """
 WITH k AS (
@@ -425,8 +427,14 @@ class Stager:
         return f"WITH _bilat_cand AS ({self.candidates}), {body.lstrip().removeprefix('WITH ')}"
 
     def events_sql(self) -> str:
-        """SQL of the valid, normalised events of the segment being loaded."""
-        return f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL"
+        """SQL of the valid, normalised events of the segment being loaded, in line order.
+
+        The order matters: of an id repeated in a file, the store keeps the copy
+        appended first, and DuckDB's joins do not keep the rows' order.
+        """
+        return (
+            f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL ORDER BY line"
+        )
 
     def load(
         self,

@@ -20,10 +20,13 @@ import pyarrow.parquet as pq
 
 from bilat.errors import FormatError
 from bilat.events.schema import EVENT_FIELDS
+from bilat.events.store import YEAR_RANGE
 from bilat.ingest._normalise import RAW_LIMIT, Check, RawBlock
 from bilat.ingest.plover import iter_json
 
 __all__ = ["CHECKS", "NAMES", "SQL", "read_raw"]
+
+_YEARS = f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}"
 
 NAMES = tuple(f.name for f in EVENT_FIELDS)
 
@@ -88,6 +91,16 @@ def _checks() -> tuple[str, str, dict[str, Check]]:
             f"{_expr('weight', 'float')} < 0 OR isnan({_expr('weight', 'float')})",
             "weight",
             Check("weight", "weight {value!r} is negative or not a number"),
+        ),
+        "date_year": (
+            f"year({_expr('date', 'date')}) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}",
+            "date",
+            Check("date", "the year of {value!r} lies outside " + _YEARS),
+        ),
+        "date_end_year": (
+            f"year({_expr('date_end', 'date')}) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}",
+            "date_end",
+            Check("date_end", "the year of {value!r} lies outside " + _YEARS),
         ),
         "date_order": (
             f"{_expr('date_end', 'date')} < {_expr('date', 'date')}",
