@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +27,7 @@ from typing import Any, Literal, cast
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from bilat.errors import (
     InputError,
@@ -35,6 +36,7 @@ from bilat.errors import (
     StoreReadOnlyError,
     ValidationError,
 )
+from bilat.events._spool import SpoolDir
 from bilat.events.schema import EVENT_FIELDS, arrow_schema, sql_columns, validate_record
 
 __all__ = [
@@ -56,6 +58,9 @@ CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 """Settings of every connection the store opens: DuckDB never fetches or loads an
 extension on its own (opening a SQLite file would otherwise download one over the network)."""
+
+QUARANTINE_HELD = 20_000
+"""Quarantined rows a batch holds in memory before spilling them to disk."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _FORMULA = r"^\x27*[=+@\t\r-]"  # a CSV cell a spreadsheet would run as a formula (RE2 syntax)
@@ -641,6 +646,10 @@ class BatchWriter:
         self.appended = 0
         self.quarantined = 0
         self._open = True
+        self._held: list[QuarantinedRow] = []  # quarantined rows not yet written anywhere
+        self._spool: SpoolDir | None = None
+        self._spill: pq.ParquetWriter | None = None
+        self._at_end: list[Callable[[], object]] = []
         con = store.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -682,30 +691,77 @@ class BatchWriter:
         return n
 
     def quarantine(self, rows: Sequence[QuarantinedRow] | duckdb.DuckDBPyRelation) -> int:
-        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``)."""
+        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``).
+
+        Listed rows beyond :data:`QUARANTINE_HELD` are spilled to a Parquet file
+        in a spool folder and stored at the commit, so that memory stays
+        bounded however many rows a file has quarantined (DuckDB keeps every
+        Python object a transaction reads until the transaction ends).
+        """
         if isinstance(rows, duckdb.DuckDBPyRelation):
-            source: object = rows
-        else:
-            listed = list(rows)
-            if not listed:
-                return 0
-            source = pa.table(
-                {
-                    "line": pa.array([q.line for q in listed], pa.int64()),
-                    "reason": pa.array([q.reason for q in listed], pa.string()),
-                    "raw": pa.array([q.raw for q in listed], pa.string()),
-                    "field": pa.array([q.field for q in listed], pa.string()),
-                    "value": pa.array([q.value for q in listed], pa.string()),
-                }
-            )
-        n = self._run(
+            n = self._insert_quarantine(rows)
+            self.quarantined += n
+            return n
+        listed = list(rows)
+        self._held.extend(listed)
+        self.quarantined += len(listed)
+        if len(self._held) >= QUARANTINE_HELD:
+            self._spill_held()
+        return len(listed)
+
+    def _insert_quarantine(self, source: object) -> int:
+        return self._run(
             "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
             "left(raw, 10000) FROM _staged",
             [self.batch_id, self.file],
             source,
         )
-        self.quarantined += n
+
+    def _spill_held(self) -> None:
+        """Append the held quarantined rows to the batch's spill file."""
+        if not self._held:
+            return
+        table = _quarantine_table(self._held)
+        if self._spill is None:
+            self._spool = SpoolDir()
+            self._spill = pq.ParquetWriter(
+                str(self._spool.path / "quarantine.parquet"), table.schema
+            )
+        self._spill.write_table(table)
+        self._held = []
+
+    def flush_quarantine(self) -> int:
+        """Store every quarantined row given so far (spilled or held) in the open transaction."""
+        n = 0
+        if self._spill is not None and self._spool is not None:
+            self._spill_held()
+            self._spill.close()
+            self._spill = None
+            path = self._spool.path / "quarantine.parquet"
+            n += self._insert_quarantine(self.store.con.read_parquet(str(path)))
+            self._spool.close()
+            self._spool = None
+        if self._held:
+            n += self._insert_quarantine(_quarantine_table(self._held))
+            self._held = []
         return n
+
+    def at_end(self, action: Callable[[], object]) -> None:
+        """Run ``action`` once the batch's transaction has ended (committed or rolled back)."""
+        self._at_end.append(action)
+
+    def _end(self) -> None:
+        """Drop the spill and run the end-of-transaction actions."""
+        self._held = []
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        actions, self._at_end = self._at_end, []
+        for action in actions:
+            action()
 
     def _drop_duplicates(self) -> int:
         """Delete this batch's rows whose id is stored already or repeated; how many."""
@@ -750,6 +806,18 @@ class BatchWriter:
             if previous is not None:
                 self.rollback()
                 return previous
+            flushed = self.flush_quarantine()
+            total = _first(
+                self.store.con.execute(
+                    "SELECT count(*) FROM quarantine WHERE batch_id = ?", [self.batch_id]
+                )
+            )
+            if total is None or int(total[0]) != self.quarantined:
+                raise StoreError(
+                    f"{self.file}: {self.quarantined} rows were quarantined but "
+                    f"{0 if total is None else total[0]} reached the store "
+                    f"({flushed} at the commit); refusing to lose rows"
+                )
             n_read = self.appended + self.quarantined if read is None else read
             if n_read != self.appended + self.quarantined:
                 raise StoreError(
@@ -786,13 +854,29 @@ class BatchWriter:
         except BaseException:
             self.rollback()
             raise
+        self._end()
         return result
 
     def rollback(self) -> None:
         """Undo everything the batch wrote (nothing happens after a commit)."""
         if self._open:
             self._open = False
-            _rollback(self.store.con)
+            try:
+                _rollback(self.store.con)
+            finally:
+                self._end()
+
+
+def _quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
+    return pa.table(
+        {
+            "line": pa.array([q.line for q in rows], pa.int64()),
+            "reason": pa.array([q.reason for q in rows], pa.string()),
+            "raw": pa.array([q.raw for q in rows], pa.string()),
+            "field": pa.array([q.field for q in rows], pa.string()),
+            "value": pa.array([q.value for q in rows], pa.string()),
+        }
+    )
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,10 +14,9 @@ held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import mmap
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from bilat.errors import StoreError, UnknownCodeError
+from bilat.events._spool import SpoolDir
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import YEAR_RANGE, QuarantinedRow
 
@@ -274,7 +274,7 @@ def cameo_suggestions(code: str) -> list[str]:
 SEGMENT_BYTES = 256 << 20
 """Arrow bytes of raw rows per spool segment (each is normalised and stored by one INSERT)."""
 
-SEGMENT_REJECTS = 100_000
+SEGMENT_REJECTS = 20_000
 """Rows the reader rejected that close a segment early (so they are staged in bounded batches)."""
 
 _MAP_SCHEMA = pa.schema([("kind", pa.string()), ("key", pa.string()), ("value", pa.string())])
@@ -349,8 +349,16 @@ class Stager:
         self.events = 0
         self.failed = 0
         self._maps: dict[tuple[str, str], str | None] = {}
-        self._dir = Path(tempfile.mkdtemp(prefix="bilat-ingest-"))
+        self._spool = SpoolDir()
+        self._dir = self._spool.path
         self._segments = 0
+        self.mapped = 0
+        """Segments memory-mapped so far."""
+        self.released = 0
+        """Segments whose mapped pages were handed back (``madvise``) once stored."""
+        self.unmapped = 0
+        """Segments whose memory map is closed (at once, or when the transaction ends)."""
+        self._open_maps: list[mmap.mmap] = []
 
     # -- the reading thread --------------------------------------------------------------------
     def _map_keys(self, table: pa.Table) -> None:
@@ -454,6 +462,8 @@ class Stager:
         con = self.con
         with segment.path.open("rb") as handle:
             mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self.mapped += 1
+        self._open_maps.append(mapping)
         table = ipc.open_file(pa.BufferReader(pa.py_buffer(mapping))).read_all()
         con.register("_bilat_raw", table)
         con.register("_bilat_map", segment.maps)
@@ -475,10 +485,35 @@ class Stager:
             for name in ("_bilat_raw", "_bilat_map", "_bilat_cameo"):
                 con.unregister(name)
             del table
-            # DuckDB keeps what a transaction scanned until it ends: hand the pages back now
+            # DuckDB keeps what a transaction scanned until it ends: hand the pages back now,
+            # and close the map now if nothing holds it (else when the transaction ends)
             if hasattr(mapping, "madvise"):
                 mapping.madvise(mmap.MADV_DONTNEED)
+            self.released += 1
+            self.close_maps()
             segment.path.unlink(missing_ok=True)
+
+    @property
+    def resident(self) -> int:
+        """Segments mapped whose pages have not been handed back (the one being stored)."""
+        return self.mapped - self.released
+
+    def close_maps(self) -> int:
+        """Close every memory map nothing holds any more; how many stay open.
+
+        A map DuckDB still holds (it keeps what an open transaction scanned)
+        cannot be closed yet: call this again once the transaction has ended.
+        """
+        still: list[mmap.mmap] = []
+        for mapping in self._open_maps:
+            try:
+                mapping.close()
+            except BufferError:
+                still.append(mapping)
+                continue
+            self.unmapped += 1
+        self._open_maps = still
+        return len(still)
 
     def settle(self, on_rejected: Callable[[list[QuarantinedRow]], object]) -> None:
         """Quarantine the rows that failed a check, with their raw text; check the counts.
@@ -536,6 +571,13 @@ class Stager:
         )
 
     def close(self) -> None:
-        """Drop the table of failed rows and delete the spool."""
-        self.con.execute("DROP TABLE IF EXISTS _bilat_failed")
-        shutil.rmtree(self._dir, ignore_errors=True)
+        """Delete the spool and drop the table of failed rows (on every exit path).
+
+        The spool goes first: dropping the table fails on a connection whose
+        transaction an error or an interrupt has aborted, and that is left to
+        the batch's rollback.
+        """
+        self.close_maps()
+        self._spool.close()
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("DROP TABLE IF EXISTS _bilat_failed")

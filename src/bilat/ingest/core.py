@@ -32,6 +32,7 @@ __all__ = [
     "FileResult",
     "IngestReport",
     "Reader",
+    "all_quarantined",
     "ingest",
     "ingest_source",
     "memory_limit",
@@ -211,6 +212,8 @@ def stage_source(
     on_events: Callable[[str], int],
     on_rejected: Callable[[list[QuarantinedRow]], object],
     fmt: str = "auto",
+    at_end: Callable[[Callable[[], object]], None] | None = None,
+    stagers: list[Stager] | None = None,
 ) -> tuple[str, str, int]:
     """Read a whole source, handing on its events and its quarantined rows as they come.
 
@@ -218,6 +221,11 @@ def stage_source(
     ``on_events`` gets the SQL of each segment's valid events, runs it on
     ``con`` and returns its row count; ``on_rejected`` gets quarantined rows
     in batches. Returns the format, the content's sha256 and the rows read.
+
+    ``at_end`` registers an action to run when the caller's transaction ends
+    (:meth:`~bilat.events.BatchWriter.at_end`): there the segments' memory maps
+    are closed, which DuckDB holds until then. ``stagers`` (for tests and
+    accounting) receives the stager used.
     """
     head = read_head(source)
     fmt = resolve_format(source, fmt, head)
@@ -229,6 +237,10 @@ def stage_source(
             yield from reader.read_raw(stream, head=head)
 
     stager = Stager(con, reader.sql, reader.checks, source.name, final=reader.final, reread=reread)
+    if stagers is not None:
+        stagers.append(stager)
+    if at_end is not None:
+        at_end(stager.close_maps)
     try:
         with source.open() as stream:
             blocks = reader.read_raw(stream, head=head, digest=digest)
@@ -254,10 +266,42 @@ def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileR
     con = store.con
     with memory_limit(con, MEMORY_LIMIT), store.begin_batch(source.name, dataset=used) as batch:
         _, sha, read = stage_source(
-            source, con, lambda sql: batch.append(con.sql(sql)), batch.quarantine, used
+            source,
+            con,
+            lambda sql: batch.append(con.sql(sql)),
+            batch.quarantine,
+            used,
+            at_end=batch.at_end,
         )
+        if fmt != "auto" and read and not batch.appended:
+            batch.flush_quarantine()
+            first = con.execute(
+                "SELECT line, reason FROM quarantine WHERE batch_id = ? ORDER BY line LIMIT 1",
+                [batch.batch_id],
+            ).fetchall()
+            raise all_quarantined(source.name, used, read, first[0] if first else None)
         result = batch.commit(sha, read=read)
     return FileResult.from_batch(result, used)
+
+
+def all_quarantined(
+    name: str, fmt: str, read: int, first: tuple[int | None, str] | None
+) -> FormatError:
+    """The error for a file whose every row was quarantined under a format the user forced.
+
+    Such a batch is not stored (so the file is not marked as ingested and the
+    right format can read it afterwards).
+    """
+    example = ""
+    if first is not None:
+        line, reason = first
+        example = f" (line {line}: {' '.join(str(reason).split())[:200]})"
+    return FormatError(
+        f"every one of the {read} rows was quarantined under the forced format {fmt!r}"
+        f"{example}; nothing was stored and the file is not marked as ingested. "
+        "Check --format, or leave it out to recognise the format.",
+        file=name,
+    )
 
 
 MEMORY_LIMIT = "256MB"

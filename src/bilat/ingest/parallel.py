@@ -31,6 +31,7 @@ from bilat.ingest.core import (
     FileResult,
     IngestReport,
     _unrecognised,
+    all_quarantined,
     stage_source,
 )
 
@@ -160,6 +161,11 @@ def ingest_dask(
         if part.skipped is not None:
             report.skipped.append((part.name, part.skipped))
             continue
+        if format != "auto" and part.read and not part.known and len(part.quarantine) == part.read:
+            first = part.quarantine[0] if part.quarantine else None
+            raise all_quarantined(
+                part.name, format, part.read, None if first is None else (first.line, first.reason)
+            )
         result = _load(part, store)
         report.files.append(result)
         if on_file is not None:
