@@ -364,10 +364,10 @@ def iter_json(stream: IO[bytes], digest: Any = None) -> Iterator[tuple[int, Any,
                 head, lines = buf[:RAW_LIMIT], buf.count("\n")
                 buf = ""
                 while fill():
-                    end = _value_end(buf, state)
-                    if end is not None:
-                        lines += buf.count("\n", 0, end)
-                        buf = buf[end:]
+                    stop = _value_end(buf, state)
+                    if stop is not None:
+                        lines += buf.count("\n", 0, stop)
+                        buf = buf[stop:]
                         break
                     lines += buf.count("\n")
                     buf = ""
