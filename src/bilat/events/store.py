@@ -14,11 +14,12 @@ seconds, then gets :class:`~bilat.errors.StoreLockedError`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +46,7 @@ __all__ = [
     "Dyad",
     "EventStore",
     "QuarantinedRow",
+    "interrupts_raised",
     "parse_dyad",
 ]
 
@@ -672,9 +674,13 @@ class BatchWriter:
         con = self.store.con
         con.register("_staged", source)
         try:
-            row = _first(con.execute(sql, params))
+            with interrupts_raised():
+                row = _first(con.execute(sql, params))
         finally:
-            con.unregister("_staged")
+            # an interrupted statement aborts the transaction; unregistering may then fail
+            # and must not hide the interrupt (the batch's rollback follows)
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_staged")
         return int(row[0]) if row else 0
 
     def append(self, events: pa.Table | pd.DataFrame | duckdb.DuckDBPyRelation) -> int:
@@ -825,7 +831,8 @@ class BatchWriter:
                     f"{self.appended} events and {self.quarantined} quarantined rows; "
                     "refusing to lose rows"
                 )
-            duplicates = self._drop_duplicates()
+            with interrupts_raised():
+                duplicates = self._drop_duplicates()
             result = BatchResult(
                 file=self.file,
                 sha256=sha256,
@@ -877,6 +884,21 @@ def _quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
             "value": pa.array([q.value for q in rows], pa.string()),
         }
     )
+
+
+@contextlib.contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """Turn DuckDB's "query interrupted" error (Ctrl-C during a statement) into KeyboardInterrupt.
+
+    So that an interrupted ingest rolls back and ends like any other Ctrl-C
+    (exit code 130), not with a DuckDB error.
+    """
+    try:
+        yield
+    except (RuntimeError, duckdb.Error) as err:
+        if "interrupted" in str(err).lower():
+            raise KeyboardInterrupt from err
+        raise
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

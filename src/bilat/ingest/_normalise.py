@@ -155,6 +155,23 @@ _CASES = """    CASE
     END AS _value
 """.replace("{outside}", f"year(k.date) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}")
 
+
+def _kept_country(side: str) -> str:
+    """SQL of ``{side}_text`` keeping a country the ontology does not know.
+
+    The source's country value then stands in the text as ``[country: VALUE]``
+    (unless the actor code already holds it, as GDELT's region codes do), so
+    that it is never lost as a silent NULL.
+    """
+    key = f"k.{side}_country_key"
+    return (
+        f"CASE WHEN {key} IS NOT NULL AND k.{side}_country IS NULL "
+        f"AND NOT contains(coalesce(k.{side}_code, ''), {key}) "
+        f"THEN concat_ws(' ', k.{side}_text, '[country: ' || {key} || ']') "
+        f"ELSE k.{side}_text END"
+    )
+
+
 _FINAL = """
 WITH k AS (
     SELECT c.*,
@@ -171,8 +188,8 @@ WITH k AS (
 SELECT
     k.line,
     k.id, k.date, k.date_end, k.date_precision,
-    k.actor_code, k.actor_country, k.actor_sector, k.actor_text,
-    k.recipient_code, k.recipient_country, k.recipient_sector, k.recipient_text,
+    k.actor_code, k.actor_country, k.actor_sector, {actor_text} AS actor_text,
+    k.recipient_code, k.recipient_country, k.recipient_sector, {recipient_text} AS recipient_text,
     k.code AS cameo, t.root,
     coalesce(k.event_src, t.plover_event) AS event,
     coalesce(k.mode_src, t.plover_mode) AS mode,
@@ -183,7 +200,12 @@ SELECT
     t.domain, k.modality, k.dataset, k.source_id, k.doc_id, k.sentence, k.span, k.url,
     k.citation, CAST(coalesce(k.weight, 1.0) AS DOUBLE) AS weight,
 {cases}FROM k LEFT JOIN _bilat_cameo t ON t.code = k.code
-""".replace("{cases}", _CASES)
+"""
+_FINAL = (
+    _FINAL.replace("{actor_text}", _kept_country("actor"))
+    .replace("{recipient_text}", _kept_country("recipient"))
+    .replace("{cases}", _CASES)
+)
 
 # Only what the checks need: the CAMEO code (through the PLOVER map) and its table row.
 _CHECKS = (
@@ -483,7 +505,10 @@ class Stager:
                 self.failed += int(row[0][0])
         finally:
             for name in ("_bilat_raw", "_bilat_map", "_bilat_cameo"):
-                con.unregister(name)
+                # an interrupted statement aborts the transaction: unregistering may then fail,
+                # and must not hide the interrupt (the batch's rollback follows)
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister(name)
             del table
             # DuckDB keeps what a transaction scanned until it ends: hand the pages back now,
             # and close the map now if nothing holds it (else when the transaction ends)

@@ -21,7 +21,7 @@ from typing import IO, Any, Protocol, TypeVar
 import duckdb
 
 from bilat.errors import FormatError, InputError
-from bilat.events.store import BatchResult, EventStore, QuarantinedRow
+from bilat.events.store import BatchResult, EventStore, QuarantinedRow, interrupts_raised
 from bilat.ingest import gdelt, icews, native, plover
 from bilat.ingest._normalise import Check, RawBlock, Stager
 from bilat.ingest._source import Source, expand, prefetch, sha256_of
@@ -138,7 +138,8 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    """Files found in directories that are of no known format (or empty), with why."""
+    """What a directory walk did not read, with why: files of no known format, empty
+    files, symbolic link loops, broken links, FIFOs and other special files."""
 
     @property
     def read(self) -> int:
@@ -161,13 +162,15 @@ class IngestReport:
         return sum(f.quarantined for f in self.files)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"files": [...], "read": N, "stored": N, "duplicates": N, "quarantined": N}``."""
+        """``{"files": [...], "read": N, "stored": N, "duplicates": N, "quarantined": N,
+        "skipped": [{"path": ..., "reason": ...}]}``."""
         return {
             "files": [f.to_dict() for f in self.files],
             "read": self.read,
             "stored": self.stored,
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
+            "skipped": [{"path": path, "reason": why} for path, why in self.skipped],
         }
 
 
@@ -264,7 +267,11 @@ def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileR
         return FileResult.from_batch(previous, sniff(head) or fmt)
     used = resolve_format(source, fmt, read_head(source))
     con = store.con
-    with memory_limit(con, MEMORY_LIMIT), store.begin_batch(source.name, dataset=used) as batch:
+    with (
+        interrupts_raised(),
+        memory_limit(con, MEMORY_LIMIT),
+        store.begin_batch(source.name, dataset=used) as batch,
+    ):
         _, sha, read = stage_source(
             source,
             con,
@@ -281,7 +288,9 @@ def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileR
             ).fetchall()
             raise all_quarantined(source.name, used, read, first[0] if first else None)
         result = batch.commit(sha, read=read)
-    return FileResult.from_batch(result, used)
+    done = FileResult.from_batch(result, used)
+    done.path = source.name  # the same content under another name is still this file's result
+    return done
 
 
 def all_quarantined(
@@ -382,13 +391,14 @@ def ingest(
             field="format",
             value=format,
         )
-    sources = expand(list(paths))
+    walked: list[tuple[str, str]] = []
+    sources = expand(list(paths), walked)
     if on_sources is not None:
         on_sources(sources)
     if engine == "dask":
         from bilat.ingest.parallel import ingest_dask
 
-        return ingest_dask(
+        done = ingest_dask(
             sources,
             store,
             format=format,
@@ -396,11 +406,13 @@ def ingest(
             scheduler=scheduler,
             on_file=on_file,
         )
+        done.skipped[:0] = walked
+        return done
     if engine != "local":
         raise InputError(
             f"unknown engine {engine!r}; choose local or dask", field="engine", value=engine
         )
-    report = IngestReport()
+    report = IngestReport(skipped=walked)
     for source in sources:
         if source.walked and format == "auto":
             why = _unrecognised(source)
