@@ -7,13 +7,15 @@ are read in bounded parts and spilled to disk, so the peak grows by little.
 
 The test runs two child processes and compares their peak resident memory
 (``ru_maxrss`` of the child): one ingests a zip of the valid line alone (the
-baseline: Python, DuckDB, Arrow and pandas loaded), the other the bomb. At
-about 550 bytes a row the old code needed ~520 MiB above the baseline for a
-million rows (measured: 481 MB peak at 500,000 rows, 1.3 GB at two million);
-the bound allows 160 MiB, which covers DuckDB's buffers (its memory limit
-during an ingest is 256 MB, of which the quarantine table's pages take part)
-and the bounded parts held in flight. Measured after the fix: about 70 MiB
-above the baseline at one million rows and 100 MiB at two million.
+baseline: Python, DuckDB, Arrow and pandas loaded), the other the bomb.
+Measured on the development machine with a million bad lines: the code before
+the fix grew 585 MiB above the baseline (481 MB peak at 500,000 rows, 1.3 GB at
+two million); the fixed code grows about 160 MiB (16 MiB read blocks in flight,
+DuckDB's buffers for the quarantine table within its 256 MB ingest limit, and
+20,000-row parts); two million rows peaked at about 330 MB in all. The bound, 250 MiB,
+sits between the two with a margin on each side; a million rows (not the
+issue's two million) keep the test to two child processes of a few seconds of
+CPU each while the old code still overshoots the bound by more than twice.
 """
 
 from __future__ import annotations
