@@ -243,22 +243,32 @@ def test_a_store_poisoned_by_an_older_version_still_reports_and_can_be_repaired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "s.duckdb"
+    dyad = {"actor_country": "USA", "recipient_country": "PAK"}
     with EventStore(db) as store:
-        store.insert([NATIVE | {"id": "ok"}], file="good")
-        poisoned = store.insert([NATIVE | {"id": "bad"}], file="old")
+        good = [NATIVE | dyad | {"id": f"ok{i}", "date": f"20{i:02d}-03-01"} for i in range(10)]
+        store.insert(good, file="good")
+        poisoned = store.insert([NATIVE | dyad | {"id": "bad"}], file="old")
         # what an older bilat stored without a range check
         store.con.execute("UPDATE events SET date = DATE '0000-01-01' WHERE id = 'bad'")
     code, out, err = run_cli(["db", "stats", "--db", str(db), "--json"], capsys)
     assert code == 0, err
     stats = json.loads(out)
-    assert (stats["events"], stats["out_of_range"]) == (2, 1)
+    assert (stats["events"], stats["out_of_range"]) == (11, 1)
+    assert stats["first_date"].startswith("0001-01-01")  # year 0 is 1 BC
     code, _, err = run_cli(["db", "stats", "--db", str(db)], capsys)
     assert code == 0
     assert "forget-batch" in err
+    # queries and measures leave the out-of-range event out instead of failing on it
+    code, out, err = run_cli(["events", "--db", str(db)], capsys)
+    assert code == 0, err
+    assert len(out.splitlines()) == 10
+    code, out, err = run_cli(["measure", "--dyad", "USA:PAK", "--db", str(db), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["periods"] == 10
     assert run_cli(["db", "forget-batch", str(poisoned.batch_id), "--db", str(db)], capsys)[0] == 0
     code, out, _ = run_cli(["db", "stats", "--db", str(db), "--json"], capsys)
-    assert (json.loads(out)["events"], json.loads(out)["out_of_range"]) == (1, 0)
-    assert reopened(db) == (1, 1, 0)
+    assert (json.loads(out)["events"], json.loads(out)["out_of_range"]) == (10, 0)
+    assert reopened(db) == (10, 1, 0)
 
 
 def test_an_unknown_icews_country_is_kept(tmp_path: Path, store: EventStore) -> None:

@@ -61,6 +61,11 @@ CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 """Settings of every connection the store opens: DuckDB never fetches or loads an
 extension on its own (opening a SQLite file would otherwise download one over the network)."""
 
+_IN_RANGE = (
+    f"date BETWEEN DATE '{YEAR_RANGE[0]}-01-01' AND DATE '{YEAR_RANGE[1]}-12-31' "
+    f"AND (date_end IS NULL OR date_end <= DATE '{YEAR_RANGE[1]}-12-31')"
+)
+
 QUARANTINE_HELD = 20_000
 """Quarantined rows a batch holds in memory before spilling them to disk."""
 
@@ -486,9 +491,12 @@ class EventStore:
     ) -> tuple[str, list[Any]]:
         """Build the SQL ``WHERE`` clause (and its parameters) of an event query.
 
-        ``codes`` are CAMEO prefixes ("19" takes every code of root 19).
+        ``codes`` are CAMEO prefixes ("19" takes every code of root 19). Events
+        dated outside :data:`YEAR_RANGE` (which only an older bilat could store)
+        are left out, so that no query fails on them; :meth:`stats` counts them
+        and :meth:`forget_batch` removes them.
         """
-        clauses: list[str] = []
+        clauses: list[str] = [_IN_RANGE]
         params: list[Any] = []
         if isinstance(dyad, str):
             dyad = parse_dyad(dyad, directed)
@@ -514,7 +522,7 @@ class EventStore:
             if values:
                 clauses.append("(" + " OR ".join([op] * len(values)) + ")")
                 params += [str(v) for v in values]
-        return (" AND ".join(clauses) or "TRUE"), params
+        return " AND ".join(clauses), params
 
     def query(
         self,

@@ -24,7 +24,7 @@ import duckdb
 
 from bilat.errors import InputError, MissingExtraError
 from bilat.events.schema import EVENT_FIELDS
-from bilat.events.store import EventStore, QuarantinedRow
+from bilat.events.store import CONNECTION_CONFIG, EventStore, QuarantinedRow
 from bilat.ingest._source import Source, sha256_of
 from bilat.ingest.core import (
     MEMORY_LIMIT,
@@ -68,7 +68,7 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
     if sha in known:
         result.sha256, result.known = sha, True
         return result
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")
     target = out.replace("'", "''")
