@@ -456,15 +456,26 @@ class Stager:
             return self.candidates
         return f"WITH _bilat_cand AS ({self.candidates}), {body.lstrip().removeprefix('WITH ')}"
 
-    def events_sql(self) -> str:
-        """SQL of the valid, normalised events of the segment being loaded, in line order.
+    def events_sql(self, ordered: bool = True) -> str:
+        """SQL of the valid, normalised events of the segment being loaded (in line order).
 
-        The order matters: of an id repeated in a file, the store keeps the copy
-        appended first, and DuckDB's joins do not keep the rows' order.
+        The order matters when an id repeats in the segment: the store keeps
+        the copy appended first, and DuckDB's joins do not keep the rows'
+        order. Segments are appended one after another, so a segment without
+        a repeated id needs no sort (``ordered=False``).
         """
-        return (
-            f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL ORDER BY line"
-        )
+        sql = f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL"
+        return sql + " ORDER BY line" if ordered else sql
+
+    def repeats_an_id(self) -> bool:
+        """Whether an id occurs twice in the segment registered as ``_bilat_raw``.
+
+        A hash count over the ids, far cheaper than sorting every segment.
+        """
+        row = self.con.execute(
+            f"SELECT count(id) <> count(DISTINCT id) FROM ({self.candidates})"
+        ).fetchall()
+        return bool(row and row[0][0])
 
     def load(
         self,
@@ -491,7 +502,7 @@ class Stager:
         con.register("_bilat_map", segment.maps)
         con.register("_bilat_cameo", _cameo_table())
         try:
-            n = on_events(self.events_sql())
+            n = on_events(self.events_sql(ordered=self.repeats_an_id()))
             self.events += n
             if n < segment.rows:
                 con.execute(

@@ -105,9 +105,11 @@ class Source:
             if encoding is not None or cr_only:
                 raw = _Recoded(raw, encoding, cr_only)  # type: ignore[assignment]
                 owned.append(raw)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
+        except (EOFError, zlib.error, zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
             for item in reversed(owned):
                 item.close()
+            if isinstance(err, EOFError | zlib.error | gzip.BadGzipFile):
+                raise _broken(err, self.name) from err  # found while looking at the first bytes
             raise FormatError(f"cannot open: {err}", file=self.name) from err
         return _Guarded(raw, self.name, owned)  # type: ignore[return-value]
 
@@ -210,6 +212,19 @@ class _Recoded(io.RawIOBase):
         super().close()
 
 
+def _broken(err: BaseException, name: str) -> FormatError:
+    """The error for a truncated (``EOFError``) or corrupt compressed stream."""
+    if isinstance(err, EOFError):
+        return FormatError(
+            "the compressed stream is truncated (it ends before its end marker); "
+            "nothing from it was stored",
+            file=name,
+        )
+    return FormatError(
+        f"the compressed stream is corrupt ({err}); nothing from it was stored", file=name
+    )
+
+
 class _Guarded(io.RawIOBase):
     """A stream that turns decompression errors into :class:`FormatError`."""
 
@@ -233,17 +248,8 @@ class _Guarded(io.RawIOBase):
     def _guard(self, call: Callable[[], T]) -> T:
         try:
             return call()
-        except EOFError as err:
-            raise FormatError(
-                "the compressed stream is truncated (it ends before its end marker); "
-                "nothing from it was stored",
-                file=self._name,
-            ) from err
-        except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as err:
-            raise FormatError(
-                f"the compressed stream is corrupt ({err}); nothing from it was stored",
-                file=self._name,
-            ) from err
+        except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as err:
+            raise _broken(err, self._name) from err
 
     def close(self) -> None:
         for item in reversed(self._owned):
