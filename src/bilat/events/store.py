@@ -394,27 +394,29 @@ class EventStore:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            row = _first(
-                con.execute("SELECT file, sha256 FROM batches WHERE batch_id = ?", [batch_id])
-            )
-            if row is None:
-                ids = [
-                    r[0] for r in con.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()
-                ]
-                shown = ", ".join(str(i) for i in ids[:20]) or "none"
-                raise InputError(
-                    f"no batch {batch_id} in {self.path} (batches: {shown}); "
-                    "list them with `bilat db batches`",
-                    field="batch_id",
-                    value=batch_id,
-                )
-            removed = _first(con.execute("DELETE FROM events WHERE batch_id = ?", [batch_id]))
-            dropped = _first(con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id]))
-            con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
-            con.execute("COMMIT")
+            with interrupts_raised():
+                return self._forget(batch_id)
         except BaseException:
             _rollback(con)
             raise
+
+    def _forget(self, batch_id: int) -> dict[str, Any]:
+        """The body of :meth:`forget_batch`, inside its transaction (committed here)."""
+        con = self.con
+        row = _first(con.execute("SELECT file, sha256 FROM batches WHERE batch_id = ?", [batch_id]))
+        if row is None:
+            ids = [r[0] for r in con.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()]
+            shown = ", ".join(str(i) for i in ids[:20]) or "none"
+            raise InputError(
+                f"no batch {batch_id} in {self.path} (batches: {shown}); "
+                "list them with `bilat db batches`",
+                field="batch_id",
+                value=batch_id,
+            )
+        removed = _first(con.execute("DELETE FROM events WHERE batch_id = ?", [batch_id]))
+        dropped = _first(con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id]))
+        con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
+        con.execute("COMMIT")
         return {
             "batch_id": batch_id,
             "file": row[0],
