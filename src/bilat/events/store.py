@@ -48,6 +48,7 @@ __all__ = [
     "QuarantinedRow",
     "interrupts_raised",
     "parse_dyad",
+    "quarantine_table",
 ]
 
 SCHEMA_VERSION = "1"
@@ -737,7 +738,7 @@ class BatchWriter:
         """Append the held quarantined rows to the batch's spill file."""
         if not self._held:
             return
-        table = _quarantine_table(self._held)
+        table = quarantine_table(self._held)
         if self._spill is None:
             self._spool = SpoolDir()
             self._spill = pq.ParquetWriter(
@@ -758,7 +759,7 @@ class BatchWriter:
             self._spool.close()
             self._spool = None
         if self._held:
-            n += self._insert_quarantine(_quarantine_table(self._held))
+            n += self._insert_quarantine(quarantine_table(self._held))
             self._held = []
         return n
 
@@ -884,7 +885,8 @@ class BatchWriter:
                 self._end()
 
 
-def _quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
+def quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
+    """Quarantined rows as an Arrow table of ``line, reason, raw, field, value``."""
     return pa.table(
         {
             "line": pa.array([q.line for q in rows], pa.int64()),
