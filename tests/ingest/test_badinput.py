@@ -68,7 +68,7 @@ def test_impossible_dates(tmp_path: Path, store: EventStore) -> None:
         tmp_path / "g.tsv",
         [gdelt_row("1", "20190230"), gdelt_row("2", "20191301"), gdelt_row("3", "00010101")],
     )
-    report = ingest([path], store, format="gdelt")
+    report = ingest([path], store)
     reconciled(report)
     assert report.stored == 0
     assert report.quarantined == 3
@@ -177,10 +177,11 @@ def test_binary_file(tmp_path: Path, store: EventStore) -> None:
     path.write_bytes(bytes(range(256)) * 64)
     with pytest.raises(FormatError, match="binary data"):
         ingest([path], store)
-    report = ingest([path], store, format="gdelt")  # forced: every line quarantined
-    reconciled(report)
-    assert report.stored == 0
-    assert report.quarantined == report.read > 0
+    # forced: every line would be quarantined, so nothing is stored and the file stays unknown
+    with pytest.raises(FormatError, match=r"every one of the \d+ rows was quarantined"):
+        ingest([path], store, format="gdelt")
+    assert store.batches().empty
+    assert store.quarantined().empty
 
 
 def test_one_megabyte_line(tmp_path: Path, store: EventStore) -> None:

@@ -27,7 +27,8 @@ def test_ingest_json_contract(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(data), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert list(out) == ["files", "read", "stored", "duplicates", "quarantined"]
+    assert list(out) == ["files", "read", "stored", "duplicates", "quarantined", "skipped"]
+    assert out["skipped"] == []
     assert (out["read"], out["stored"], out["duplicates"], out["quarantined"]) == (2, 1, 0, 1)
     entry = out["files"][0]
     assert list(entry) == ["path", "format", "read", "stored", "duplicates", "quarantined"]

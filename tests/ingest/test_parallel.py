@@ -80,3 +80,31 @@ def test_cli_engine_dask(tmp_path: Path, cluster: object) -> None:
     out = json.loads(result.output)
     assert (out["read"], out["stored"], out["duplicates"], out["quarantined"]) == (3, 2, 1, 0)
     assert [Path(f["path"]).name for f in out["files"]] == ["a.tsv", "b.tsv"]
+
+
+def test_dask_forced_format_that_quarantines_everything_stores_nothing(
+    tmp_path: Path, cluster: object
+) -> None:
+    from bilat.errors import FormatError
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    record = '{"id": "p%d", "date": "2021-03-01", "actor": "USA", "event": "AID"}\n'
+    (folder / "a.jsonl").write_text(record % 1 + record % 2)
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    with EventStore(tmp_path / "d.duckdb") as store:
+        with pytest.raises(FormatError, match="every one of the 2 rows was quarantined"):
+            ingest(
+                [folder],
+                store,
+                format="gdelt",
+                engine="dask",
+                parquet_dir=tmp_path / "pq",
+                scheduler=address,
+            )
+        assert store.batches().empty
+        assert store.quarantined().empty
+        report = ingest(
+            [folder], store, engine="dask", parquet_dir=tmp_path / "pq", scheduler=address
+        )
+        assert (report.read, report.stored) == (2, 2)

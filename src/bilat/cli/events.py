@@ -1,4 +1,4 @@
-"""``bilat events`` (query and export) and ``bilat db stats``."""
+"""``bilat events`` (query and export) and ``bilat db stats|batches|forget-batch``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.table import Table
 from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
 from bilat.errors import InputError
 from bilat.events import EventStore, parse_dyad
-from bilat.events.store import ExportFormat
+from bilat.events.store import YEAR_RANGE, ExportFormat
 
 _FORMATS = ("jsonl", "csv", "parquet")
 
@@ -85,3 +85,64 @@ def register(app: typer.Typer) -> None:
         for name, n in stats["by_dataset"].items():
             table.add_row(f"  dataset {name}", str(n))
         console.print(table)
+        if stats["out_of_range"]:
+            console_err.print(
+                f"warning: {stats['out_of_range']} event(s) have a date outside "
+                f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]} (stored by an older bilat); find their batch "
+                "with `bilat db batches` and remove it with `bilat db forget-batch ID`",
+                highlight=False,
+                markup=False,
+            )
+
+    db_app.command("batches")(batches_command)
+    db_app.command("forget-batch")(forget_batch_command)
+
+
+def batches_command(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
+    """List the stored batches (one per file ingested) with their ids and counts."""
+    with EventStore(db_path(db), read_only=True) as store:
+        frame = store.batches()
+    rows = [
+        {
+            "batch_id": int(r["batch_id"]),
+            "file": str(r["file"]),
+            "dataset": r["dataset"] if isinstance(r["dataset"], str) else None,
+            "read": int(r["read"]),
+            "stored": int(r["stored"]),
+            "duplicates": int(r["duplicates"]),
+            "quarantined": int(r["quarantined"]),
+            "sha256": str(r["sha256"]),
+        }
+        for r in frame.to_dict("records")
+    ]
+    if as_json:
+        print_json({"batches": rows, "count": len(rows)})
+        return
+    for r in rows:
+        console.print(
+            f"{r['batch_id']}\t{r['file']} [{r['dataset']}]: read {r['read']}, stored "
+            f"{r['stored']}, duplicates {r['duplicates']}, quarantined {r['quarantined']}",
+            highlight=False,
+            markup=False,
+        )
+    console.print(f"{len(rows)} batch(es)", style="dim")
+
+
+def forget_batch_command(
+    batch_id: int = typer.Argument(..., help="The batch to remove (see `bilat db batches`)."),
+    db: Path | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Remove a batch: its events, quarantined rows and record, in one transaction."""
+    with EventStore(db_path(db)) as store:
+        removed = store.forget_batch(batch_id)
+    if as_json:
+        print_json(removed)
+        return
+    console.print(
+        f"forgot batch {removed['batch_id']} ({removed['file']}): removed {removed['events']} "
+        f"event(s) and {removed['quarantined']} quarantined row(s); ingesting the file again "
+        "stores it anew",
+        highlight=False,
+        markup=False,
+    )

@@ -14,11 +14,12 @@ seconds, then gets :class:`~bilat.errors.StoreLockedError`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +28,7 @@ from typing import Any, Literal, cast
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from bilat.errors import (
     InputError,
@@ -35,6 +37,7 @@ from bilat.errors import (
     StoreReadOnlyError,
     ValidationError,
 )
+from bilat.events._spool import SpoolDir
 from bilat.events.schema import EVENT_FIELDS, arrow_schema, sql_columns, validate_record
 
 __all__ = [
@@ -43,10 +46,32 @@ __all__ = [
     "Dyad",
     "EventStore",
     "QuarantinedRow",
+    "interrupts_raised",
     "parse_dyad",
+    "quarantine_table",
 ]
 
 SCHEMA_VERSION = "1"
+YEAR_RANGE = (1800, 2200)
+"""Years an event date may have: every reader quarantines a date outside them."""
+
+CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+"""Settings of every connection the store opens: DuckDB never fetches or loads an
+extension on its own (opening a SQLite file would otherwise download one over the network)."""
+
+_IN_RANGE = (
+    f"date BETWEEN DATE '{YEAR_RANGE[0]}-01-01' AND DATE '{YEAR_RANGE[1]}-12-31' "
+    f"AND (date_end IS NULL OR date_end <= DATE '{YEAR_RANGE[1]}-12-31')"
+)
+
+QUARANTINE_HELD = 20_000
+"""Quarantined rows a batch holds in memory before spilling them to disk."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_FORMULA = r"^\x27*[=+@\t\r-]"  # a CSV cell a spreadsheet would run as a formula (RE2 syntax)
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 _COLUMNS = ", ".join(f.name for f in EVENT_FIELDS)
 
@@ -110,10 +135,26 @@ def parse_dyad(text: str, directed: bool = False) -> Dyad:
     return Dyad(parts[0], parts[1], directed)
 
 
+def _foreign_kind(path: Path) -> str | None:
+    """What a file that is plainly not a DuckDB database is (SQLite), or None."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return None
+    return "a SQLite database" if head == _SQLITE_MAGIC else None
+
+
 def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise StoreError(
             f"no event store at {path}; create one with `bilat record load` or `bilat ingest`"
+        )
+    foreign = _foreign_kind(path) if path.is_file() else None
+    if foreign is not None:
+        raise StoreError(
+            f"{path} is {foreign}, not a DuckDB event store; bilat left it untouched. "
+            "Give --db a DuckDB file (or a new name)."
         )
     if not read_only:
         target = path if path.exists() else path.parent
@@ -124,7 +165,7 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
     deadline = time.monotonic() + lock_timeout
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
         except duckdb.IOException as err:
             text = str(err)
             if "lock" in text.lower():
@@ -171,13 +212,15 @@ class EventStore:
         self.read_only = read_only
         memory = str(path) == ":memory:"
         self.con = (
-            duckdb.connect(":memory:") if memory else _connect(self.path, read_only, lock_timeout)
+            duckdb.connect(":memory:", config=CONNECTION_CONFIG)
+            if memory
+            else _connect(self.path, read_only, lock_timeout)
         )
-        if not read_only:
-            self._create()
-        elif not self._has_table("events"):
+        try:
+            self._open()
+        except BaseException:
             self.con.close()
-            raise StoreError(f"{path} is a DuckDB file but not a bilat event store")
+            raise
 
     # -- life cycle -------------------------------------------------------------------------
     def __enter__(self) -> EventStore:
@@ -207,14 +250,33 @@ class EventStore:
         )
         return bool(row and row[0])
 
-    def _create(self) -> None:
+    def _open(self) -> None:
+        """Check that the database is a bilat store (or create one in an empty, writable file).
+
+        Nothing is written to a database that is not a bilat store.
+        """
         if self._has_table("events"):
-            row = _first(self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
-            if row is None or row[0] != SCHEMA_VERSION:
+            version = None
+            if self._has_table("meta"):
+                row = _first(
+                    self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+                )
+                version = None if row is None else row[0]
+            if version is None or not self._has_table("batches"):
                 raise StoreError(
-                    f"{self.path} has event schema {row}, bilat needs {SCHEMA_VERSION}"
+                    f"{self.path} holds an events table but no bilat metadata: it is not a bilat "
+                    "event store; bilat left it untouched. Choose another --db."
+                )
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has event schema {version}, bilat needs {SCHEMA_VERSION}"
                 )
             return
+        if self.read_only:
+            raise StoreError(f"{self.path} is a DuckDB file but not a bilat event store")
+        self._create()
+
+    def _create(self) -> None:
         if self._has_any_table():
             raise StoreError(
                 f"{self.path} is a DuckDB database with other tables, not a bilat event store; "
@@ -310,6 +372,60 @@ class EventStore:
             previous.duplicates = previous.read - previous.quarantined
         return previous
 
+    def forget_batch(self, batch_id: int) -> dict[str, Any]:
+        """Remove a batch: its events, its quarantined rows and its record, in one transaction.
+
+        Afterwards the batch's file is no longer known, so ingesting it again
+        stores it anew. Events that a later batch counted as duplicates of this
+        batch's events are not brought back (they were never stored twice):
+        re-ingest that file after forgetting its batch too.
+
+        Returns
+        -------
+        dict
+            ``batch_id``, ``file``, ``sha256`` and the rows removed (``events``,
+            ``quarantined``).
+
+        Raises
+        ------
+        InputError
+            When no batch has this id (naming the ids there are).
+        """
+        self._check_writable()
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            with interrupts_raised():
+                return self._forget(batch_id)
+        except BaseException:
+            _rollback(con)
+            raise
+
+    def _forget(self, batch_id: int) -> dict[str, Any]:
+        """The body of :meth:`forget_batch`, inside its transaction (committed here)."""
+        con = self.con
+        row = _first(con.execute("SELECT file, sha256 FROM batches WHERE batch_id = ?", [batch_id]))
+        if row is None:
+            ids = [r[0] for r in con.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()]
+            shown = ", ".join(str(i) for i in ids[:20]) or "none"
+            raise InputError(
+                f"no batch {batch_id} in {self.path} (batches: {shown}); "
+                "list them with `bilat db batches`",
+                field="batch_id",
+                value=batch_id,
+            )
+        removed = _first(con.execute("DELETE FROM events WHERE batch_id = ?", [batch_id]))
+        dropped = _first(con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id]))
+        con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
+        con.execute("COMMIT")
+        return {
+            "batch_id": batch_id,
+            "file": row[0],
+            "sha256": row[1],
+            "events": int(removed[0]) if removed else 0,
+            "quarantined": int(dropped[0]) if dropped else 0,
+        }
+
     @staticmethod
     def _as_arrow(events: pa.Table | pd.DataFrame) -> pa.Table:
         schema = arrow_schema()
@@ -378,9 +494,12 @@ class EventStore:
     ) -> tuple[str, list[Any]]:
         """Build the SQL ``WHERE`` clause (and its parameters) of an event query.
 
-        ``codes`` are CAMEO prefixes ("19" takes every code of root 19).
+        ``codes`` are CAMEO prefixes ("19" takes every code of root 19). Events
+        dated outside :data:`YEAR_RANGE` (which only an older bilat could store)
+        are left out, so that no query fails on them; :meth:`stats` counts them
+        and :meth:`forget_batch` removes them.
         """
-        clauses: list[str] = []
+        clauses: list[str] = [_IN_RANGE]
         params: list[Any] = []
         if isinstance(dyad, str):
             dyad = parse_dyad(dyad, directed)
@@ -406,7 +525,7 @@ class EventStore:
             if values:
                 clauses.append("(" + " OR ".join([op] * len(values)) + ")")
                 params += [str(v) for v in values]
-        return (" AND ".join(clauses) or "TRUE"), params
+        return " AND ".join(clauses), params
 
     def query(
         self,
@@ -446,6 +565,15 @@ class EventStore:
         Returns the number of events written.
         """
         where, params = self.where(**query)
+        columns = _COLUMNS
+        if fmt == "csv":  # a text cell a spreadsheet would run as a formula gets a quote first
+            columns = ", ".join(
+                f"CASE WHEN regexp_matches({f.name}, '{_FORMULA}') THEN chr(39) || {f.name} "
+                f"ELSE {f.name} END AS {f.name}"
+                if f.kind == "str"
+                else f.name
+                for f in EVENT_FIELDS
+            )
         options = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER", "jsonl": "FORMAT json"}
         if fmt not in options:
             raise InputError(
@@ -453,7 +581,7 @@ class EventStore:
                 field="format",
                 value=fmt,
             )
-        sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY date, id"
+        sql = f"SELECT {columns} FROM events WHERE {where} ORDER BY date, id"
         target = str(out).replace("'", "''")
         self.con.execute(f"COPY ({sql}) TO '{target}' ({options[fmt]})", params)
         row = _first(self.con.execute(f"SELECT count(*) FROM events WHERE {where}", params))
@@ -467,8 +595,14 @@ class EventStore:
     def stats(self) -> dict[str, Any]:
         """Counts of events, batches and quarantined rows, by dataset, with the date range."""
         con = self.con
+        low, high = YEAR_RANGE
+        # dates as text: a date outside Python's range (year 0, stored by an older bilat)
+        # must not stop the statistics
         totals = con.execute(
-            "SELECT count(*), min(date), max(coalesce(date_end, date)) FROM events"
+            "SELECT count(*), CAST(min(date) AS VARCHAR), "
+            "CAST(max(coalesce(date_end, date)) AS VARCHAR), "
+            f"count(*) FILTER (WHERE year(date) NOT BETWEEN {low} AND {high} "
+            f"OR year(date_end) NOT BETWEEN {low} AND {high}) FROM events"
         ).fetchall()[0]
         assert totals is not None
         by_dataset = dict(
@@ -482,8 +616,9 @@ class EventStore:
         return {
             "path": str(self.path),
             "events": int(totals[0]),
-            "first_date": totals[1].isoformat() if totals[1] else None,
-            "last_date": totals[2].isoformat() if totals[2] else None,
+            "first_date": totals[1],
+            "last_date": totals[2],
+            "out_of_range": int(totals[3]),
             "by_dataset": {k: int(v) for k, v in by_dataset.items()},
             "batches": int(batch_totals[0]),
             "read": int(batch_totals[1]),
@@ -524,6 +659,10 @@ class BatchWriter:
         self.appended = 0
         self.quarantined = 0
         self._open = True
+        self._held: list[QuarantinedRow] = []  # quarantined rows not yet written anywhere
+        self._spool: SpoolDir | None = None
+        self._spill: pq.ParquetWriter | None = None
+        self._at_end: list[Callable[[], object]] = []
         con = store.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -546,9 +685,13 @@ class BatchWriter:
         con = self.store.con
         con.register("_staged", source)
         try:
-            row = _first(con.execute(sql, params))
+            with interrupts_raised():
+                row = _first(con.execute(sql, params))
         finally:
-            con.unregister("_staged")
+            # an interrupted statement aborts the transaction; unregistering may then fail
+            # and must not hide the interrupt (the batch's rollback follows)
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_staged")
         return int(row[0]) if row else 0
 
     def append(self, events: pa.Table | pd.DataFrame | duckdb.DuckDBPyRelation) -> int:
@@ -565,30 +708,77 @@ class BatchWriter:
         return n
 
     def quarantine(self, rows: Sequence[QuarantinedRow] | duckdb.DuckDBPyRelation) -> int:
-        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``)."""
+        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``).
+
+        Listed rows beyond :data:`QUARANTINE_HELD` are spilled to a Parquet file
+        in a spool folder and stored at the commit, so that memory stays
+        bounded however many rows a file has quarantined (DuckDB keeps every
+        Python object a transaction reads until the transaction ends).
+        """
         if isinstance(rows, duckdb.DuckDBPyRelation):
-            source: object = rows
-        else:
-            listed = list(rows)
-            if not listed:
-                return 0
-            source = pa.table(
-                {
-                    "line": pa.array([q.line for q in listed], pa.int64()),
-                    "reason": pa.array([q.reason for q in listed], pa.string()),
-                    "raw": pa.array([q.raw for q in listed], pa.string()),
-                    "field": pa.array([q.field for q in listed], pa.string()),
-                    "value": pa.array([q.value for q in listed], pa.string()),
-                }
-            )
-        n = self._run(
+            n = self._insert_quarantine(rows)
+            self.quarantined += n
+            return n
+        listed = list(rows)
+        self._held.extend(listed)
+        self.quarantined += len(listed)
+        if len(self._held) >= QUARANTINE_HELD:
+            self._spill_held()
+        return len(listed)
+
+    def _insert_quarantine(self, source: object) -> int:
+        return self._run(
             "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
             "left(raw, 10000) FROM _staged",
             [self.batch_id, self.file],
             source,
         )
-        self.quarantined += n
+
+    def _spill_held(self) -> None:
+        """Append the held quarantined rows to the batch's spill file."""
+        if not self._held:
+            return
+        table = quarantine_table(self._held)
+        if self._spill is None:
+            self._spool = SpoolDir()
+            self._spill = pq.ParquetWriter(
+                str(self._spool.path / "quarantine.parquet"), table.schema
+            )
+        self._spill.write_table(table)
+        self._held = []
+
+    def flush_quarantine(self) -> int:
+        """Store every quarantined row given so far (spilled or held) in the open transaction."""
+        n = 0
+        if self._spill is not None and self._spool is not None:
+            self._spill_held()
+            self._spill.close()
+            self._spill = None
+            path = self._spool.path / "quarantine.parquet"
+            n += self._insert_quarantine(self.store.con.read_parquet(str(path)))
+            self._spool.close()
+            self._spool = None
+        if self._held:
+            n += self._insert_quarantine(quarantine_table(self._held))
+            self._held = []
         return n
+
+    def at_end(self, action: Callable[[], object]) -> None:
+        """Run ``action`` once the batch's transaction has ended (committed or rolled back)."""
+        self._at_end.append(action)
+
+    def _end(self) -> None:
+        """Drop the spill and run the end-of-transaction actions."""
+        self._held = []
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        actions, self._at_end = self._at_end, []
+        for action in actions:
+            action()
 
     def _drop_duplicates(self) -> int:
         """Delete this batch's rows whose id is stored already or repeated; how many."""
@@ -633,6 +823,18 @@ class BatchWriter:
             if previous is not None:
                 self.rollback()
                 return previous
+            flushed = self.flush_quarantine()
+            total = _first(
+                self.store.con.execute(
+                    "SELECT count(*) FROM quarantine WHERE batch_id = ?", [self.batch_id]
+                )
+            )
+            if total is None or int(total[0]) != self.quarantined:
+                raise StoreError(
+                    f"{self.file}: {self.quarantined} rows were quarantined but "
+                    f"{0 if total is None else total[0]} reached the store "
+                    f"({flushed} at the commit); refusing to lose rows"
+                )
             n_read = self.appended + self.quarantined if read is None else read
             if n_read != self.appended + self.quarantined:
                 raise StoreError(
@@ -640,7 +842,8 @@ class BatchWriter:
                     f"{self.appended} events and {self.quarantined} quarantined rows; "
                     "refusing to lose rows"
                 )
-            duplicates = self._drop_duplicates()
+            with interrupts_raised():
+                duplicates = self._drop_duplicates()
             result = BatchResult(
                 file=self.file,
                 sha256=sha256,
@@ -669,13 +872,54 @@ class BatchWriter:
         except BaseException:
             self.rollback()
             raise
+        self._end()
         return result
 
     def rollback(self) -> None:
         """Undo everything the batch wrote (nothing happens after a commit)."""
         if self._open:
             self._open = False
-            self.store.con.execute("ROLLBACK")
+            try:
+                _rollback(self.store.con)
+            finally:
+                self._end()
+
+
+def quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
+    """Quarantined rows as an Arrow table of ``line, reason, raw, field, value``."""
+    return pa.table(
+        {
+            "line": pa.array([q.line for q in rows], pa.int64()),
+            "reason": pa.array([q.reason for q in rows], pa.string()),
+            "raw": pa.array([q.raw for q in rows], pa.string()),
+            "field": pa.array([q.field for q in rows], pa.string()),
+            "value": pa.array([q.value for q in rows], pa.string()),
+        }
+    )
+
+
+@contextlib.contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """Turn DuckDB's "query interrupted" error (Ctrl-C during a statement) into KeyboardInterrupt.
+
+    So that an interrupted ingest rolls back and ends like any other Ctrl-C
+    (exit code 130), not with a DuckDB error.
+    """
+    try:
+        yield
+    except (RuntimeError, duckdb.Error) as err:
+        if "interrupted" in str(err).lower():
+            raise KeyboardInterrupt from err
+        raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; one DuckDB already ended (an interrupt) is fine."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as err:
+        if "no transaction is active" not in str(err).lower():
+            raise
 
 
 def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:

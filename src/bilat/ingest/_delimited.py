@@ -24,7 +24,7 @@ from bilat.events.store import QuarantinedRow
 from bilat.ingest._normalise import RAW_LIMIT, RawBlock
 from bilat.ingest._source import Block, decode_line, iter_blocks, prefetch
 
-__all__ = ["Layout", "read_delimited"]
+__all__ = ["SLOW_ROWS", "Layout", "read_delimited"]
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,14 @@ def read_delimited(
             latin = _transcoded(block)
             if latin is not None:
                 raw = _fast(latin, skip, layouts, names)
-        if raw is None:
-            raw = _slow(block, skip, layouts, names, expected)
-        raw.quarantine[:0] = pending
-        yield raw
+        if raw is not None:
+            raw.quarantine[:0] = pending
+            yield raw
+            continue
+        for part in _slow(block, skip, layouts, names, expected):
+            part.quarantine[:0] = pending
+            pending = []
+            yield part
     if overlong:
         empty = pa.table({"line": pa.array([], pa.int64())})
         yield RawBlock(_with_names(empty, names), lambda _n: "", drain())
@@ -176,7 +180,7 @@ def _fast(
 
     def invalid(_row: object) -> str:
         bad[0] += 1
-        return "skip"
+        return "error"  # stop at the first bad row: the block goes line by line instead
 
     try:
         table = pcsv.read_csv(
@@ -215,21 +219,51 @@ def _fast(
     return RawBlock(pa.table(columns), _Lines(block, skip))
 
 
+SLOW_ROWS = 20_000
+"""Lines read one by one per raw block: what is held of a block of bad lines stays bounded."""
+
+
+def _iter_lines(data: bytes | bytearray) -> Iterator[bytes]:
+    """The lines of ``data`` one at a time, without their line ends (none held as a list)."""
+    start, end = 0, len(data)
+    while start < end:
+        cut = data.find(b"\n", start)
+        stop = end if cut < 0 else cut
+        line = bytes(data[start:stop])
+        yield line[:-1] if line.endswith(b"\r") else line
+        start = stop + 1
+
+
 def _slow(
     block: Block,
     skip: int,
     layouts: Mapping[int, Layout],
     names: tuple[str, ...],
     expected: str,
-) -> RawBlock:
+) -> Iterator[RawBlock]:
+    """Read a block line by line into raw blocks of at most :data:`SLOW_ROWS` lines each."""
     lines_no: list[int] = []
     widths: list[int] = []
     cols: dict[str, list[str | None]] = {name: [] for name in names}
     bad: list[QuarantinedRow] = []
-    raw_lines = block.lines()
-    for offset, raw in enumerate(raw_lines):
+
+    def part() -> RawBlock:
+        table = pa.table(
+            {
+                "line": pa.array(lines_no, pa.int64()),
+                "width": pa.array(widths, pa.int32()),
+                **{name: pa.array(cols[name], pa.string()) for name in names},
+            }
+        )
+        return RawBlock(table, _Lines(block, 0), list(bad))
+
+    for offset, raw in enumerate(_iter_lines(block.data)):
         if offset < skip:
             continue
+        if len(lines_no) + len(bad) >= SLOW_ROWS:
+            yield part()
+            lines_no, widths, bad = [], [], []
+            cols = {name: [] for name in names}
         number = block.first_line + offset
         if not raw.strip():
             continue  # blank lines are not rows
@@ -261,11 +295,4 @@ def _slow(
         for name in names:
             idx = layout.columns.get(name)
             cols[name].append(fields[idx] if idx is not None else None)
-    table = pa.table(
-        {
-            "line": pa.array(lines_no, pa.int64()),
-            "width": pa.array(widths, pa.int32()),
-            **{name: pa.array(cols[name], pa.string()) for name in names},
-        }
-    )
-    return RawBlock(table, _Lines(block, 0), bad)
+    yield part()

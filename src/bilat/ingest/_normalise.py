@@ -14,10 +14,9 @@ held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import mmap
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,11 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from bilat.errors import StoreError, UnknownCodeError
+from bilat.events._spool import SpoolDir
 from bilat.events.schema import EVENT_FIELDS
-from bilat.events.store import QuarantinedRow
+from bilat.events.store import YEAR_RANGE, QuarantinedRow
+
+_YEARS = f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}"
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -104,7 +106,7 @@ COMMON_CHECKS: dict[str, Check] = {
     "nocode": Check("cameo", "no CAMEO code and no PLOVER event category"),
     "id": Check("id", "the record has no id"),
     "date": Check("date", "{value!r} is not a real date"),
-    "year": Check("date", "the year of {value!r} lies outside 1800-2200"),
+    "year": Check("date", "the year of {value!r} lies outside " + _YEARS),
     "quad": Check("quad", "quad class {value!r} is not 1, 2, 3 or 4"),
     "goldstein": Check("goldstein", "Goldstein value {value!r} is not a number in [-10, 10]"),
     "weight": Check("weight", "weight {value!r} is not a non-negative number"),
@@ -136,7 +138,7 @@ _CASES = """    CASE
         WHEN k.code IS NULL THEN 'nocode'
         WHEN t.code IS NULL THEN 'cameo'
         WHEN k.date IS NULL THEN 'date'
-        WHEN year(k.date) NOT BETWEEN 1800 AND 2200 THEN 'year'
+        WHEN {outside} THEN 'year'
         WHEN coalesce(k.quad_src, t.quad) NOT BETWEEN 1 AND 4 THEN 'quad'
         WHEN NOT (coalesce(k.goldstein_src, t.goldstein) BETWEEN -10 AND 10) THEN 'goldstein'
         WHEN isnan(coalesce(k.weight, 1.0)) OR coalesce(k.weight, 1.0) < 0 THEN 'weight'
@@ -145,13 +147,30 @@ _CASES = """    CASE
         WHEN k._check IS NOT NULL THEN k._value
         WHEN k.code IS NULL THEN k.plover_key
         WHEN t.code IS NULL THEN k.code
-        WHEN year(k.date) NOT BETWEEN 1800 AND 2200 THEN CAST(k.date AS VARCHAR)
+        WHEN {outside} THEN CAST(k.date AS VARCHAR)
         WHEN coalesce(k.quad_src, t.quad) NOT BETWEEN 1 AND 4 THEN CAST(k.quad_src AS VARCHAR)
         WHEN NOT (coalesce(k.goldstein_src, t.goldstein) BETWEEN -10 AND 10)
             THEN CAST(k.goldstein_src AS VARCHAR)
         ELSE CAST(k.weight AS VARCHAR)
     END AS _value
-"""
+""".replace("{outside}", f"year(k.date) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}")
+
+
+def _kept_country(side: str) -> str:
+    """SQL of ``{side}_text`` keeping a country the ontology does not know.
+
+    The source's country value then stands in the text as ``[country: VALUE]``
+    (unless the actor code already holds it, as GDELT's region codes do), so
+    that it is never lost as a silent NULL.
+    """
+    key = f"k.{side}_country_key"
+    return (
+        f"CASE WHEN {key} IS NOT NULL AND k.{side}_country IS NULL "
+        f"AND NOT contains(coalesce(k.{side}_code, ''), {key}) "
+        f"THEN concat_ws(' ', k.{side}_text, '[country: ' || {key} || ']') "
+        f"ELSE k.{side}_text END"
+    )
+
 
 _FINAL = """
 WITH k AS (
@@ -169,8 +188,8 @@ WITH k AS (
 SELECT
     k.line,
     k.id, k.date, k.date_end, k.date_precision,
-    k.actor_code, k.actor_country, k.actor_sector, k.actor_text,
-    k.recipient_code, k.recipient_country, k.recipient_sector, k.recipient_text,
+    k.actor_code, k.actor_country, k.actor_sector, {actor_text} AS actor_text,
+    k.recipient_code, k.recipient_country, k.recipient_sector, {recipient_text} AS recipient_text,
     k.code AS cameo, t.root,
     coalesce(k.event_src, t.plover_event) AS event,
     coalesce(k.mode_src, t.plover_mode) AS mode,
@@ -181,7 +200,12 @@ SELECT
     t.domain, k.modality, k.dataset, k.source_id, k.doc_id, k.sentence, k.span, k.url,
     k.citation, CAST(coalesce(k.weight, 1.0) AS DOUBLE) AS weight,
 {cases}FROM k LEFT JOIN _bilat_cameo t ON t.code = k.code
-""".replace("{cases}", _CASES)
+"""
+_FINAL = (
+    _FINAL.replace("{actor_text}", _kept_country("actor"))
+    .replace("{recipient_text}", _kept_country("recipient"))
+    .replace("{cases}", _CASES)
+)
 
 # Only what the checks need: the CAMEO code (through the PLOVER map) and its table row.
 _CHECKS = (
@@ -272,7 +296,7 @@ def cameo_suggestions(code: str) -> list[str]:
 SEGMENT_BYTES = 256 << 20
 """Arrow bytes of raw rows per spool segment (each is normalised and stored by one INSERT)."""
 
-SEGMENT_REJECTS = 100_000
+SEGMENT_REJECTS = 20_000
 """Rows the reader rejected that close a segment early (so they are staged in bounded batches)."""
 
 _MAP_SCHEMA = pa.schema([("kind", pa.string()), ("key", pa.string()), ("value", pa.string())])
@@ -347,8 +371,16 @@ class Stager:
         self.events = 0
         self.failed = 0
         self._maps: dict[tuple[str, str], str | None] = {}
-        self._dir = Path(tempfile.mkdtemp(prefix="bilat-ingest-"))
+        self._spool = SpoolDir()
+        self._dir = self._spool.path
         self._segments = 0
+        self.mapped = 0
+        """Segments memory-mapped so far."""
+        self.released = 0
+        """Segments whose mapped pages were handed back (``madvise``) once stored."""
+        self.unmapped = 0
+        """Segments whose memory map is closed (at once, or when the transaction ends)."""
+        self._open_maps: list[mmap.mmap] = []
 
     # -- the reading thread --------------------------------------------------------------------
     def _map_keys(self, table: pa.Table) -> None:
@@ -424,9 +456,26 @@ class Stager:
             return self.candidates
         return f"WITH _bilat_cand AS ({self.candidates}), {body.lstrip().removeprefix('WITH ')}"
 
-    def events_sql(self) -> str:
-        """SQL of the valid, normalised events of the segment being loaded."""
-        return f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL"
+    def events_sql(self, ordered: bool = True) -> str:
+        """SQL of the valid, normalised events of the segment being loaded (in line order).
+
+        The order matters when an id repeats in the segment: the store keeps
+        the copy appended first, and DuckDB's joins do not keep the rows'
+        order. Segments are appended one after another, so a segment without
+        a repeated id needs no sort (``ordered=False``).
+        """
+        sql = f"SELECT {_EVENT_COLUMNS} FROM ({self._sql(_FINAL)}) WHERE _check IS NULL"
+        return sql + " ORDER BY line" if ordered else sql
+
+    def repeats_an_id(self) -> bool:
+        """Whether an id occurs twice in the segment registered as ``_bilat_raw``.
+
+        A hash count over the ids, far cheaper than sorting every segment.
+        """
+        row = self.con.execute(
+            f"SELECT count(id) <> count(DISTINCT id) FROM ({self.candidates})"
+        ).fetchall()
+        return bool(row and row[0][0])
 
     def load(
         self,
@@ -446,12 +495,14 @@ class Stager:
         con = self.con
         with segment.path.open("rb") as handle:
             mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self.mapped += 1
+        self._open_maps.append(mapping)
         table = ipc.open_file(pa.BufferReader(pa.py_buffer(mapping))).read_all()
         con.register("_bilat_raw", table)
         con.register("_bilat_map", segment.maps)
         con.register("_bilat_cameo", _cameo_table())
         try:
-            n = on_events(self.events_sql())
+            n = on_events(self.events_sql(ordered=self.repeats_an_id()))
             self.events += n
             if n < segment.rows:
                 con.execute(
@@ -465,12 +516,40 @@ class Stager:
                 self.failed += int(row[0][0])
         finally:
             for name in ("_bilat_raw", "_bilat_map", "_bilat_cameo"):
-                con.unregister(name)
+                # an interrupted statement aborts the transaction: unregistering may then fail,
+                # and must not hide the interrupt (the batch's rollback follows)
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister(name)
             del table
-            # DuckDB keeps what a transaction scanned until it ends: hand the pages back now
+            # DuckDB keeps what a transaction scanned until it ends: hand the pages back now,
+            # and close the map now if nothing holds it (else when the transaction ends)
             if hasattr(mapping, "madvise"):
                 mapping.madvise(mmap.MADV_DONTNEED)
+            self.released += 1
+            self.close_maps()
             segment.path.unlink(missing_ok=True)
+
+    @property
+    def resident(self) -> int:
+        """Segments mapped whose pages have not been handed back (the one being stored)."""
+        return self.mapped - self.released
+
+    def close_maps(self) -> int:
+        """Close every memory map nothing holds any more; how many stay open.
+
+        A map DuckDB still holds (it keeps what an open transaction scanned)
+        cannot be closed yet: call this again once the transaction has ended.
+        """
+        still: list[mmap.mmap] = []
+        for mapping in self._open_maps:
+            try:
+                mapping.close()
+            except BufferError:
+                still.append(mapping)
+                continue
+            self.unmapped += 1
+        self._open_maps = still
+        return len(still)
 
     def settle(self, on_rejected: Callable[[list[QuarantinedRow]], object]) -> None:
         """Quarantine the rows that failed a check, with their raw text; check the counts.
@@ -528,6 +607,13 @@ class Stager:
         )
 
     def close(self) -> None:
-        """Drop the table of failed rows and delete the spool."""
-        self.con.execute("DROP TABLE IF EXISTS _bilat_failed")
-        shutil.rmtree(self._dir, ignore_errors=True)
+        """Delete the spool and drop the table of failed rows (on every exit path).
+
+        The spool goes first: dropping the table fails on a connection whose
+        transaction an error or an interrupt has aborted, and that is left to
+        the batch's rollback.
+        """
+        self.close_maps()
+        self._spool.close()
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("DROP TABLE IF EXISTS _bilat_failed")

@@ -9,11 +9,14 @@ cuts overlong lines so that memory stays bounded whatever the input.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import gzip
 import hashlib
 import io
 import os
 import queue
+import stat
 import threading
 import zipfile
 import zlib
@@ -37,6 +40,7 @@ __all__ = [
     "iter_blocks",
     "prefetch",
     "sha256_of",
+    "text_layout",
 ]
 
 T = TypeVar("T")
@@ -96,9 +100,16 @@ class Source:
                 unzipped: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
                 owned.append(unzipped)
                 raw = unzipped
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
+            raw, head = _peek(raw, _SNIFF)
+            encoding, cr_only = text_layout(head)
+            if encoding is not None or cr_only:
+                raw = _Recoded(raw, encoding, cr_only)  # type: ignore[assignment]
+                owned.append(raw)
+        except (EOFError, zlib.error, zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as err:
             for item in reversed(owned):
                 item.close()
+            if isinstance(err, EOFError | zlib.error | gzip.BadGzipFile):
+                raise _broken(err, self.name) from err  # found while looking at the first bytes
             raise FormatError(f"cannot open: {err}", file=self.name) from err
         return _Guarded(raw, self.name, owned)  # type: ignore[return-value]
 
@@ -110,8 +121,108 @@ def _peek(handle: IO[bytes], size: int) -> tuple[IO[bytes], bytes]:
         data = handle.read(size)
         handle.seek(pos)
         return handle, data
-    buffered: IO[bytes] = io.BufferedReader(handle)  # type: ignore[type-var]
+    buffered: IO[bytes] = io.BufferedReader(handle, buffer_size=max(size, 8192))  # type: ignore[type-var]
     return buffered, buffered.peek(size)[:size]  # type: ignore[attr-defined]
+
+
+_SNIFF = 1 << 16
+"""Bytes looked at to recognise a text file's encoding and line ends."""
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def text_layout(head: bytes) -> tuple[str | None, bool]:
+    """How a stream starting with ``head`` must be recoded: (encoding or None, CR-only line ends).
+
+    UTF-16 and UTF-32 are recognised by their byte-order mark, or (UTF-16
+    without one) by the zero byte beside every ASCII character; their text is
+    recoded to UTF-8. A text with carriage returns and no line feed (old Mac
+    line ends) gets line feeds. UTF-8 and 8-bit text come back as they are.
+    """
+    encoding: str | None = None
+    for mark, name in _BOMS:
+        if head.startswith(mark):
+            encoding = name
+            break
+    else:
+        encoding = _bomless_utf16(head[:4096])
+    text = head
+    if encoding is not None:
+        text = head.decode(encoding, errors="replace").encode("utf-8")
+    cr_only = b"\r" in text and b"\n" not in text
+    return encoding, cr_only
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for text whose every other byte is zero, else None."""
+    n = len(sample) - len(sample) % 2
+    if n < 16:
+        return None
+    even, odd = sample[0:n:2], sample[1:n:2]
+    for zeros, chars, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+            text = sample[:n].decode(name, errors="replace")
+            if not any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+                return name
+    return None
+
+
+class _Recoded(io.RawIOBase):
+    """A stream recoded to UTF-8 (from UTF-16 or UTF-32) and/or with CR line ends made LF."""
+
+    def __init__(self, inner: IO[bytes], encoding: str | None, cr_only: bool) -> None:
+        super().__init__()
+        self._inner = inner
+        self._decoder = (
+            None if encoding is None else codecs.getincrementaldecoder(encoding)(errors="replace")
+        )
+        self._cr_only = cr_only
+        self._pending = b""
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _more(self) -> None:
+        chunk = self._inner.read(1 << 20)
+        if not chunk:
+            self._eof = True
+        data = chunk
+        if self._decoder is not None:
+            data = self._decoder.decode(chunk, final=not chunk).encode("utf-8")
+        if self._cr_only:
+            data = data.replace(b"\r", b"\n")
+        self._pending += data
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._eof:
+            self._more()
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _broken(err: BaseException, name: str) -> FormatError:
+    """The error for a truncated (``EOFError``) or corrupt compressed stream."""
+    if isinstance(err, EOFError):
+        return FormatError(
+            "the compressed stream is truncated (it ends before its end marker); "
+            "nothing from it was stored",
+            file=name,
+        )
+    return FormatError(
+        f"the compressed stream is corrupt ({err}); nothing from it was stored", file=name
+    )
 
 
 class _Guarded(io.RawIOBase):
@@ -137,17 +248,8 @@ class _Guarded(io.RawIOBase):
     def _guard(self, call: Callable[[], T]) -> T:
         try:
             return call()
-        except EOFError as err:
-            raise FormatError(
-                "the compressed stream is truncated (it ends before its end marker); "
-                "nothing from it was stored",
-                file=self._name,
-            ) from err
-        except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as err:
-            raise FormatError(
-                f"the compressed stream is corrupt ({err}); nothing from it was stored",
-                file=self._name,
-            ) from err
+        except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as err:
+            raise _broken(err, self._name) from err
 
     def close(self) -> None:
         for item in reversed(self._owned):
@@ -156,36 +258,93 @@ class _Guarded(io.RawIOBase):
         super().close()
 
 
-def expand(paths: Sequence[str | Path]) -> list[Source]:
+def expand(
+    paths: Sequence[str | Path], skipped: list[tuple[str, str]] | None = None
+) -> list[Source]:
     """Turn files, zip archives and directories into the sources they hold, in order.
 
     Directories are walked recursively in sorted order, skipping hidden
-    entries; zip archives yield one source per member.
+    entries; zip archives yield one source per member. What a walk cannot
+    read (a symbolic link loop, a broken link, a FIFO, a socket, a device, a
+    folder it may not list) is not read: it goes to ``skipped`` as
+    ``(path, reason)``.
 
     Raises
     ------
     InputError
-        When a path does not exist.
+        When a path does not exist or is not a regular file or folder.
     FormatError
         When a zip archive is truncated or corrupt.
     """
+    found = [] if skipped is None else skipped
     sources: list[Source] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for file in files:
+            for file in sorted(_walk(path, found, set())):
                 sources.extend(_expand_file(file, walked=True))
         elif path.is_file():
             sources.extend(_expand_file(path))
+        elif path.exists():
+            raise InputError(
+                f"not a regular file or folder ({_kind(path.stat().st_mode)}); "
+                "bilat reads files (plain, .gz, .zip) and folders",
+                file=path,
+            )
         else:
             raise InputError("no such file or directory", file=path)
     return sources
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not regular is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _walk(folder: Path, skipped: list[tuple[str, str]], seen: set[tuple[int, int]]) -> list[Path]:
+    """The regular files under ``folder`` (links followed, loops and specials skipped)."""
+    info = folder.stat()
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        skipped.append((str(folder), "a symbolic link loop (the folder is already being read)"))
+        return []
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as err:
+        skipped.append((str(folder), f"the folder cannot be read ({err.strerror})"))
+        return []
+    files: list[Path] = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            mode = path.stat().st_mode  # follows links
+        except OSError as err:
+            if path.is_symlink():
+                why = (
+                    "a symbolic link loop"
+                    if err.errno == errno.ELOOP
+                    else "a broken symbolic link (its target does not exist)"
+                )
+            else:
+                why = f"cannot be read ({err.strerror})"
+            skipped.append((str(path), why))
+            continue
+        if stat.S_ISDIR(mode):
+            files.extend(_walk(path, skipped, seen))
+        elif stat.S_ISREG(mode):
+            files.append(path)
+        else:
+            skipped.append((str(path), f"not a regular file ({_kind(mode)}); not read"))
+    return files
 
 
 def _expand_file(path: Path, walked: bool = False) -> list[Source]:

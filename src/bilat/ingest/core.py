@@ -21,7 +21,7 @@ from typing import IO, Any, Protocol, TypeVar
 import duckdb
 
 from bilat.errors import FormatError, InputError
-from bilat.events.store import BatchResult, EventStore, QuarantinedRow
+from bilat.events.store import BatchResult, EventStore, QuarantinedRow, interrupts_raised
 from bilat.ingest import gdelt, icews, native, plover
 from bilat.ingest._normalise import Check, RawBlock, Stager
 from bilat.ingest._source import Source, expand, prefetch, sha256_of
@@ -32,6 +32,7 @@ __all__ = [
     "FileResult",
     "IngestReport",
     "Reader",
+    "all_quarantined",
     "ingest",
     "ingest_source",
     "memory_limit",
@@ -137,7 +138,8 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    """Files found in directories that are of no known format (or empty), with why."""
+    """What a directory walk did not read, with why: files of no known format, empty
+    files, symbolic link loops, broken links, FIFOs and other special files."""
 
     @property
     def read(self) -> int:
@@ -160,13 +162,15 @@ class IngestReport:
         return sum(f.quarantined for f in self.files)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"files": [...], "read": N, "stored": N, "duplicates": N, "quarantined": N}``."""
+        """``{"files": [...], "read": N, "stored": N, "duplicates": N, "quarantined": N,
+        "skipped": [{"path": ..., "reason": ...}]}``."""
         return {
             "files": [f.to_dict() for f in self.files],
             "read": self.read,
             "stored": self.stored,
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
+            "skipped": [{"path": path, "reason": why} for path, why in self.skipped],
         }
 
 
@@ -211,6 +215,8 @@ def stage_source(
     on_events: Callable[[str], int],
     on_rejected: Callable[[list[QuarantinedRow]], object],
     fmt: str = "auto",
+    at_end: Callable[[Callable[[], object]], None] | None = None,
+    stagers: list[Stager] | None = None,
 ) -> tuple[str, str, int]:
     """Read a whole source, handing on its events and its quarantined rows as they come.
 
@@ -218,6 +224,11 @@ def stage_source(
     ``on_events`` gets the SQL of each segment's valid events, runs it on
     ``con`` and returns its row count; ``on_rejected`` gets quarantined rows
     in batches. Returns the format, the content's sha256 and the rows read.
+
+    ``at_end`` registers an action to run when the caller's transaction ends
+    (:meth:`~bilat.events.BatchWriter.at_end`): there the segments' memory maps
+    are closed, which DuckDB holds until then. ``stagers`` (for tests and
+    accounting) receives the stager used.
     """
     head = read_head(source)
     fmt = resolve_format(source, fmt, head)
@@ -229,6 +240,10 @@ def stage_source(
             yield from reader.read_raw(stream, head=head)
 
     stager = Stager(con, reader.sql, reader.checks, source.name, final=reader.final, reread=reread)
+    if stagers is not None:
+        stagers.append(stager)
+    if at_end is not None:
+        at_end(stager.close_maps)
     try:
         with source.open() as stream:
             blocks = reader.read_raw(stream, head=head, digest=digest)
@@ -252,12 +267,50 @@ def ingest_source(source: Source, store: EventStore, fmt: str = "auto") -> FileR
         return FileResult.from_batch(previous, sniff(head) or fmt)
     used = resolve_format(source, fmt, read_head(source))
     con = store.con
-    with memory_limit(con, MEMORY_LIMIT), store.begin_batch(source.name, dataset=used) as batch:
+    with (
+        interrupts_raised(),
+        memory_limit(con, MEMORY_LIMIT),
+        store.begin_batch(source.name, dataset=used) as batch,
+    ):
         _, sha, read = stage_source(
-            source, con, lambda sql: batch.append(con.sql(sql)), batch.quarantine, used
+            source,
+            con,
+            lambda sql: batch.append(con.sql(sql)),
+            batch.quarantine,
+            used,
+            at_end=batch.at_end,
         )
+        if fmt != "auto" and read and not batch.appended:
+            batch.flush_quarantine()
+            first = con.execute(
+                "SELECT line, reason FROM quarantine WHERE batch_id = ? ORDER BY line LIMIT 1",
+                [batch.batch_id],
+            ).fetchall()
+            raise all_quarantined(source.name, used, read, first[0] if first else None)
         result = batch.commit(sha, read=read)
-    return FileResult.from_batch(result, used)
+    done = FileResult.from_batch(result, used)
+    done.path = source.name  # the same content under another name is still this file's result
+    return done
+
+
+def all_quarantined(
+    name: str, fmt: str, read: int, first: tuple[int | None, str] | None
+) -> FormatError:
+    """The error for a file whose every row was quarantined under a format the user forced.
+
+    Such a batch is not stored (so the file is not marked as ingested and the
+    right format can read it afterwards).
+    """
+    example = ""
+    if first is not None:
+        line, reason = first
+        example = f" (line {line}: {' '.join(str(reason).split())[:200]})"
+    return FormatError(
+        f"every one of the {read} rows was quarantined under the forced format {fmt!r}"
+        f"{example}; nothing was stored and the file is not marked as ingested. "
+        "Check --format, or leave it out to recognise the format.",
+        file=name,
+    )
 
 
 MEMORY_LIMIT = "256MB"
@@ -338,13 +391,14 @@ def ingest(
             field="format",
             value=format,
         )
-    sources = expand(list(paths))
+    walked: list[tuple[str, str]] = []
+    sources = expand(list(paths), walked)
     if on_sources is not None:
         on_sources(sources)
     if engine == "dask":
         from bilat.ingest.parallel import ingest_dask
 
-        return ingest_dask(
+        done = ingest_dask(
             sources,
             store,
             format=format,
@@ -352,11 +406,13 @@ def ingest(
             scheduler=scheduler,
             on_file=on_file,
         )
+        done.skipped[:0] = walked
+        return done
     if engine != "local":
         raise InputError(
             f"unknown engine {engine!r}; choose local or dask", field="engine", value=engine
         )
-    report = IngestReport()
+    report = IngestReport(skipped=walked)
     for source in sources:
         if source.walked and format == "auto":
             why = _unrecognised(source)

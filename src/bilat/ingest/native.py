@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -20,10 +21,13 @@ import pyarrow.parquet as pq
 
 from bilat.errors import FormatError
 from bilat.events.schema import EVENT_FIELDS
+from bilat.events.store import YEAR_RANGE
 from bilat.ingest._normalise import RAW_LIMIT, Check, RawBlock
-from bilat.ingest.plover import iter_json
+from bilat.ingest.plover import OVERSIZED, iter_json
 
 __all__ = ["CHECKS", "NAMES", "SQL", "read_raw"]
+
+_YEARS = f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}"
 
 NAMES = tuple(f.name for f in EVENT_FIELDS)
 
@@ -88,6 +92,16 @@ def _checks() -> tuple[str, str, dict[str, Check]]:
             f"{_expr('weight', 'float')} < 0 OR isnan({_expr('weight', 'float')})",
             "weight",
             Check("weight", "weight {value!r} is negative or not a number"),
+        ),
+        "date_year": (
+            f"year({_expr('date', 'date')}) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}",
+            "date",
+            Check("date", "the year of {value!r} lies outside " + _YEARS),
+        ),
+        "date_end_year": (
+            f"year({_expr('date_end', 'date')}) NOT BETWEEN {YEAR_RANGE[0]} AND {YEAR_RANGE[1]}",
+            "date_end",
+            Check("date_end", "the year of {value!r} lies outside " + _YEARS),
         ),
         "date_order": (
             f"{_expr('date_end', 'date')} < {_expr('date', 'date')}",
@@ -189,6 +203,15 @@ class _Hashing(io.RawIOBase):
         return len(data)
 
 
+_TEXT = frozenset(f.name for f in EVENT_FIELDS if f.kind == "str")
+_QUOTED_FORMULA = re.compile(r"'+[=+@\t\r-]")
+
+
+def _unquoted(value: str) -> str:
+    """A text cell as stored: the quote CSV export puts before a formula-like cell removed."""
+    return value[1:] if _QUOTED_FORMULA.match(value) else value
+
+
 def _csv(stream: IO[bytes], digest: Any, batch: int) -> Iterator[RawBlock]:
     text = io.TextIOWrapper(
         io.BufferedReader(_Hashing(stream, digest)), encoding="utf-8", errors="replace", newline=""
@@ -198,6 +221,15 @@ def _csv(stream: IO[bytes], digest: Any, batch: int) -> Iterator[RawBlock]:
     if header is None:
         return
     header = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [f.name for f in EVENT_FIELDS if f.required and f.name not in header]
+    if missing:
+        raise FormatError(
+            "line 1 is not the header of a bilat CSV export: it lacks the column(s) "
+            + ", ".join(missing)
+            + " (is this another format read with --format bilat?); nothing was stored. "
+            "Use --format auto or the file's own format.",
+            line=1,
+        )
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     raws: dict[int, str] = {}
@@ -213,7 +245,10 @@ def _csv(stream: IO[bytes], digest: Any, batch: int) -> Iterator[RawBlock]:
                 "pre_value": f"{len(fields)} comma-separated fields; the header has {len(header)}",
             }
         else:
-            record = dict(zip(header, fields, strict=True))
+            record = {
+                name: _unquoted(value) if name in _TEXT else value
+                for name, value in zip(header, fields, strict=True)
+            }
         rows.append(record)
         lines.append(line)
         raws[line] = ",".join(fields)[:RAW_LIMIT]
@@ -230,7 +265,8 @@ def _json(stream: IO[bytes], digest: Any, batch: int) -> Iterator[RawBlock]:
     raws: dict[int, str] = {}
     for line, value, raw, error in iter_json(stream, digest):
         if error is not None:
-            record: dict[str, Any] = {"pre_check": "pre", "pre_value": f"not valid JSON: {error}"}
+            why = error if error == OVERSIZED else f"not valid JSON: {error}"
+            record: dict[str, Any] = {"pre_check": "pre", "pre_value": why}
         elif not isinstance(value, dict):
             record = {"pre_check": "pre", "pre_value": "not a JSON object"}
         else:

@@ -13,6 +13,7 @@ file's events as read (cross-file duplicates included).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 from collections.abc import Callable, Sequence
@@ -21,16 +22,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
 from bilat.errors import InputError, MissingExtraError
 from bilat.events.schema import EVENT_FIELDS
-from bilat.events.store import EventStore, QuarantinedRow
+from bilat.events.store import CONNECTION_CONFIG, EventStore, QuarantinedRow, quarantine_table
 from bilat.ingest._source import Source, sha256_of
 from bilat.ingest.core import (
     MEMORY_LIMIT,
     FileResult,
     IngestReport,
     _unrecognised,
+    all_quarantined,
     stage_source,
 )
 
@@ -48,7 +51,11 @@ class PartResult:
     sha256: str = ""
     read: int = 0
     files: list[str] = field(default_factory=list)
-    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    quarantined: int = 0
+    quarantine_file: str | None = None
+    """A Parquet file of the quarantined rows (``line, reason, raw, field, value``), written
+    as they come so that a worker never holds them all; the store loads it."""
+    first_quarantined: tuple[int | None, str] | None = None
     skipped: str | None = None
     known: bool = False
 
@@ -67,7 +74,7 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
     if sha in known:
         result.sha256, result.known = sha, True
         return result
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")
     target = out.replace("'", "''")
@@ -83,12 +90,28 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
         ).fetchall()
         return int(row[0][0])
 
+    rejected = Path(out) / "_quarantine" / f"{prefix}.parquet"
+    writer: pq.ParquetWriter | None = None
+
+    def reject(rows: list[QuarantinedRow]) -> None:
+        nonlocal writer
+        if not rows:
+            return
+        table = quarantine_table(rows)
+        if writer is None:
+            rejected.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(str(rejected), table.schema)
+            result.first_quarantined = (rows[0].line, rows[0].reason)
+        writer.write_table(table)
+        result.quarantined += len(rows)
+
     try:
-        result.format, result.sha256, result.read = stage_source(
-            source, con, copy, result.quarantine.extend, fmt
-        )
+        result.format, result.sha256, result.read = stage_source(source, con, copy, reject, fmt)
     finally:
         con.close()
+        if writer is not None:
+            writer.close()
+            result.quarantine_file = str(rejected)
     result.files = sorted(glob.glob(str(Path(out) / "year=*" / f"{prefix}-*.parquet")))
     return result
 
@@ -160,10 +183,14 @@ def ingest_dask(
         if part.skipped is not None:
             report.skipped.append((part.name, part.skipped))
             continue
+        if format != "auto" and part.read and not part.known and part.quarantined == part.read:
+            raise all_quarantined(part.name, format, part.read, part.first_quarantined)
         result = _load(part, store)
         report.files.append(result)
         if on_file is not None:
             on_file(result)
+    with contextlib.suppress(OSError):  # the quarantine files' folder, once it is empty
+        (out / "_quarantine").rmdir()
     return report
 
 
@@ -173,12 +200,19 @@ def _load(part: PartResult, store: EventStore) -> FileResult:
         relation = store.con.read_parquet(part.files, hive_partitioning=True).select(_COLUMNS)
     else:
         relation = store.con.sql(f"SELECT {_COLUMNS} FROM events WHERE false")
-    batch = store.add_batch(
-        relation,
-        file=part.name,
-        sha256=part.sha256,
-        read=part.read,
-        quarantine=part.quarantine,
-        dataset=part.format,
-    )
+    quarantine: duckdb.DuckDBPyRelation | list[QuarantinedRow] = []
+    if part.quarantine_file is not None:
+        quarantine = store.con.read_parquet(part.quarantine_file)
+    try:
+        batch = store.add_batch(
+            relation,
+            file=part.name,
+            sha256=part.sha256,
+            read=part.read,
+            quarantine=quarantine,
+            dataset=part.format,
+        )
+    finally:
+        if part.quarantine_file is not None:  # bilat's own intermediate file
+            Path(part.quarantine_file).unlink(missing_ok=True)
     return FileResult.from_batch(batch, part.format or "known")

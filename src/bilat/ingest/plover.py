@@ -32,6 +32,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO, Any
 
 import pyarrow as pa
@@ -45,6 +46,7 @@ from bilat.ingest._source import decode_line
 __all__ = [
     "CHECKS",
     "NAMES",
+    "OVERSIZED",
     "POLECAT_COLUMNS",
     "POLECAT_SQL",
     "SQL",
@@ -86,6 +88,7 @@ CHECKS = {
     "document": Check("event", "a DOCUMENT record documents the file; it is not an event"),
     "object": Check("record", "not a JSON object: {value}"),
     "json": Check("record", "not valid JSON: {value}"),
+    "oversized": Check("record", "{value}"),
     "plover_date": Check("date", "date {value!r} is not a real date (YYYY-MM-DD)"),
     "plover_goldstein": Check("goldstein", "goldstein {value!r} is not a number in [-10, 10]"),
 }
@@ -241,6 +244,63 @@ def record_fields(record: Mapping[str, Any], dataset: str = "plover") -> dict[st
 _RESYNC = re.compile(r"\n\s*[\[{]")
 _MAX_RECORD = 1 << 24
 
+OVERSIZED = "the record is longer than 16 MiB; not read"
+"""The error :func:`iter_json` gives a record too long to hold (it is skipped whole)."""
+
+_OUTSIDE = re.compile(r'["{}\[\]]')
+_STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.S)
+
+
+@dataclass
+class _Skipping:
+    """How far a scan over one JSON value is: nesting depth, in a string, after a backslash."""
+
+    depth: int = 0
+    in_string: bool = False
+    escape: bool = False
+
+
+def _value_end(text: str, state: _Skipping) -> int | None:
+    """The end of the JSON value being scanned, in ``text`` (which continues it), or None.
+
+    Only brackets, braces and strings are followed (quickly, by regular
+    expression), so that an oversized record is skipped without being parsed
+    or held: ``state`` carries the scan from one piece of text to the next.
+    """
+    i, n = 0, len(text)
+    while True:
+        if state.escape:
+            if i >= n:
+                return None
+            i += 1
+            state.escape = False
+        if state.in_string:
+            i = _STRING_BODY.match(text, i).end()  # type: ignore[union-attr]  # always matches
+            if i >= n:
+                return None
+            if text[i] == "\\":  # a backslash ending the text: its escaped character follows
+                state.escape = True
+                i += 1
+                continue
+            i += 1  # the closing quote
+            state.in_string = False
+            if state.depth == 0:
+                return i
+            continue
+        found = _OUTSIDE.search(text, i)
+        if found is None:
+            return None
+        i = found.end()
+        mark = found.group()
+        if mark == '"':
+            state.in_string = True
+        elif mark in "{[":
+            state.depth += 1
+        else:
+            state.depth -= 1
+            if state.depth <= 0:
+                return i
+
 
 def iter_json(stream: IO[bytes], digest: Any = None) -> Iterator[tuple[int, Any, str, str | None]]:
     """Yield ``(line, value, raw, error)`` for each JSON value of a stream.
@@ -297,6 +357,27 @@ def iter_json(stream: IO[bytes], digest: Any = None) -> Iterator[tuple[int, Any,
             if not eof and len(buf) < _MAX_RECORD:
                 fill()
                 continue
+            state = _Skipping()
+            cut = err.msg.startswith("Unterminated string") or err.pos >= len(buf) - 16
+            if not eof and cut and _value_end(buf, state) is None:
+                # a record too long to hold: skip it whole, to its own end, and go on
+                head, lines = buf[:RAW_LIMIT], buf.count("\n")
+                buf = ""
+                while fill():
+                    stop = _value_end(buf, state)
+                    if stop is not None:
+                        lines += buf.count("\n", 0, stop)
+                        buf = buf[stop:]
+                        break
+                    lines += buf.count("\n")
+                    buf = ""
+                else:
+                    lines += buf.count("\n")
+                    buf = ""
+                yield line, None, head, OVERSIZED
+                line += lines
+                pos = 0
+                continue
             found = _RESYNC.search(buf, 1)
             stop = found.start() + 1 if found else len(buf)
             yield line, None, buf[:stop][:RAW_LIMIT], f"{err.msg} at line {line + err.lineno - 1}"
@@ -325,7 +406,8 @@ def read_json_raw(
     for line, value, raw, error in iter_json(stream, digest):
         if error is not None:
             fields = dict.fromkeys(NAMES)
-            fields.update(pre_check="json", pre_value=error, id=f"line {line}")
+            check = "oversized" if error == OVERSIZED else "json"
+            fields.update(pre_check=check, pre_value=error, id=f"line {line}")
         elif not isinstance(value, dict):
             fields = dict.fromkeys(NAMES)
             fields.update(pre_check="object", pre_value=type(value).__name__, id=f"line {line}")
