@@ -157,3 +157,33 @@ def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:
     missing = tmp_path / "notes[nlp].txt"
     line = _one_line_error(["study", "us-pakistan", "--out", str(tmp_path), "--text", str(missing)])
     assert str(missing) in line
+
+
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (["events", "--format", "csv", "--out", "mine.csv"], "mine.csv"),
+        (["panel", "build", "--parquet", "mine.parquet"], "mine.parquet"),
+    ],
+)
+def test_an_output_file_of_the_users_is_not_replaced(
+    args: list[str], made: str, tmp_path: Path
+) -> None:
+    mine = tmp_path / made
+    mine.write_bytes(b"the user's own file\n")
+    with EventStore(tmp_path / "bilat.duckdb"):
+        pass  # an empty store, so the command would otherwise run
+    line = _one_line_error(args, cwd=tmp_path)
+    assert "--force" in line
+    assert made in line
+    assert mine.read_bytes() == b"the user's own file\n"
+
+
+def test_force_replaces_the_export_file(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_bytes(b"old\n")
+    with EventStore(tmp_path / "bilat.duckdb"):
+        pass
+    ran = run_cli("events", "--format", "csv", "--out", "mine.csv", "--force", cwd=tmp_path)
+    assert ran.code == 0, ran.stderr
+    assert mine.read_bytes() != b"old\n"

@@ -21,6 +21,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from bilat.errors import InputError
+
 console = Console()
 console_err = Console(stderr=True)
 
@@ -35,6 +37,21 @@ DbOption = typer.Option(
     help="The event store, a DuckDB file (default ./bilat.duckdb; BILAT_DB overrides).",
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+ForceOption = typer.Option(False, "--force", help="Replace an existing output file.")
+
+
+def refuse_to_replace(path: Path | None, force: bool, option: str) -> None:
+    """Stop before any work when ``path`` exists and ``--force`` was not given.
+
+    bilat never overwrites a file it did not create unless the user says so.
+    """
+    if path is not None and path.exists() and not force:
+        raise InputError(
+            f"{path} already exists; bilat does not replace a file it did not create "
+            "(pass --force to replace it, or choose another path)",
+            field=option,
+            value=str(path),
+        )
 
 
 def db_path(db: Path | None) -> Path:

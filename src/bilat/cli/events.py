@@ -11,7 +11,16 @@ from typing import cast
 import typer
 from rich.table import Table
 
-from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
+from bilat.cli._common import (
+    DbOption,
+    ForceOption,
+    JsonOption,
+    console,
+    console_err,
+    db_path,
+    print_json,
+    refuse_to_replace,
+)
 from bilat.errors import InputError
 from bilat.events import EventStore, parse_dyad
 from bilat.events.store import YEAR_RANGE, ExportFormat
@@ -39,6 +48,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(
             None, "--out", help="Write to this file (default: standard output)."
         ),
+        force: bool = ForceOption,
     ) -> None:
         """Query the event store by dyad, period and codes; export as JSONL, CSV or Parquet."""
         if fmt not in _FORMATS:
@@ -47,6 +57,7 @@ def register(app: typer.Typer) -> None:
             )
         if fmt == "parquet" and out is None:
             raise InputError("Parquet is binary: give --out FILE", field="--out", value=None)
+        refuse_to_replace(out, force, "--out")
         query = {
             "dyad": parse_dyad(dyad, directed) if dyad else None,
             "directed": directed,

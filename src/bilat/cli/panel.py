@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from bilat.cli._common import JsonOption, console, db_path, print_json, progress
+from bilat.cli._common import (
+    ForceOption,
+    JsonOption,
+    console,
+    db_path,
+    print_json,
+    progress,
+    refuse_to_replace,
+)
 from bilat.panel import build_panel
 from bilat.panel.sources import READERS
 
@@ -35,9 +43,11 @@ def build_command(
     parquet: Path | None = typer.Option(
         None, "--parquet", help="Also write dyad_year as zstd Parquet (panel_sources beside it)."
     ),
+    force: bool = ForceOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Build the panel from its source files; a bad source file leaves the old panel intact."""
+    refuse_to_replace(parquet, force, "--parquet")
     target = db if db is not None or parquet is not None else db_path(None)
     with progress(not as_json) as bar:
         task = bar.add_task("panel build", total=len(READERS))
