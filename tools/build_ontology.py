@@ -325,6 +325,7 @@ CI_FIX: dict[str, dict[str, str]] = {
     "TKL": {"fips": "TL"},  # CI gives TK (Turks and Caicos Islands' FIPS code)
     "SRB": {"fips": "RI", "capital": "Belgrade"},
     "PNG": {"cow": "910"},
+    "ATG": {"cow": "58"},  # missing in cow2iso; COW state list: Antigua & Barbuda 58 (1981-)
     # capitals CountryInfo gets wrong or lacks (or dates: Naypyidaw replaced Rangoon in 2005)
     "GRL": {"capital": "Nuuk"},  # CI: Thule
     "SYC": {"capital": "Victoria"},

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ingest",
     "measure",
     "sim",
+    "panel",
 )
 
 app = typer.Typer(
