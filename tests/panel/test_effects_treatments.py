@@ -138,3 +138,14 @@ def test_names_are_checked() -> None:
         get_event("nothing")
     with pytest.raises(InputError, match="lag"):
         variable_frame(rows(aid_econ_share=[0.1]), "econ_share", "unga_agree", lag=-1)
+
+
+def test_a_repeated_partner_year_is_refused() -> None:
+    from bilat.errors import ValidationError
+
+    frame = rows(aid_econ_share=[0.1, 0.2], unga_agree_all=[0.5, 0.6])
+    frame.loc[1, "year"] = 2000
+    with pytest.raises(ValidationError, match="ccode 770, year 2000"):
+        variable_frame(frame, "econ_share", "unga_agree")
+    with pytest.raises(ValidationError, match="repeat a partner-year"):
+        event_onsets(frame, "broadening_shift")

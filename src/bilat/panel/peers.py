@@ -174,6 +174,10 @@ def _resolve(profiles: pd.DataFrame, focal: str | int) -> int:
     )
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
 def _reason(values: pd.Series, focal: pd.Series, scaled_gap: pd.Series) -> str:
     parts = []
     for name in scaled_gap.sort_values().index:
@@ -240,27 +244,27 @@ def find_peers(
     scaled = (values - values.mean()) / spread
     model = NearestNeighbors(n_neighbors=k).fit(scaled.loc[candidates.index].to_numpy())
     distances, rows = model.kneighbors(scaled.loc[[code]].to_numpy())
+    raw = values.to_dict("index")
+    z = scaled.to_dict("index")
     peers = []
     for distance, row in zip(distances[0], rows[0], strict=True):
         ccode = int(candidates.index[row])
-        gap = (scaled.loc[ccode] - scaled.loc[code]).abs()
-        iso3 = candidates.at[ccode, "iso3"]
+        gap = pd.Series({c: abs(z[ccode][c] - z[code][c]) for c in covariates})
         peers.append(
             Peer(
                 ccode=ccode,
-                iso3=None if pd.isna(iso3) else str(iso3),
+                iso3=_text(candidates.at[ccode, "iso3"]),
                 country=str(candidates.at[ccode, "country"]),
                 distance=float(distance),
-                values={c: float(values.at[ccode, c]) for c in covariates},
-                reason=_reason(values.loc[ccode], values.loc[code], gap),
+                values={c: float(raw[ccode][c]) for c in covariates},
+                reason=_reason(pd.Series(raw[ccode]), pd.Series(raw[code]), gap),
             )
         )
-    iso3 = focal_row["iso3"]
     return PeersResult(
         focal_ccode=code,
-        focal_iso3=None if pd.isna(iso3) else str(iso3),
+        focal_iso3=_text(focal_row["iso3"]),
         focal_country=str(focal_row["country"]),
-        focal_values={c: float(focal_row[c]) for c in covariates},
+        focal_values={c: float(raw[code][c]) for c in covariates},
         peers=tuple(peers),
         years=(first, last),
         n_candidates=len(candidates),

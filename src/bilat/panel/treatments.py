@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bilat.errors import InputError, UnknownCodeError
+from bilat.errors import InputError, UnknownCodeError, ValidationError
 
 __all__ = [
     "CONCERNS",
@@ -72,6 +72,7 @@ __all__ = [
     "TREATMENTS",
     "EventDefinition",
     "Variable",
+    "check_panel",
     "event_onsets",
     "get_event",
     "get_outcome",
@@ -98,6 +99,27 @@ def _lagged(panel: pd.DataFrame, values: pd.Series) -> pd.Series:
     prior = key.assign(year=key["year"] + 1, value=values.to_numpy())
     merged = key.merge(prior, on=["ccode", "year"], how="left")
     return pd.Series(merged["value"].to_numpy(), index=panel.index, dtype=float)
+
+
+def check_panel(panel: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``panel`` has ``ccode`` and ``year`` and one row per partner-year.
+
+    Returns ``panel`` unchanged; raises :class:`ValidationError` naming the
+    first duplicated partner-year (a design would otherwise count it twice).
+    """
+    for column in ("ccode", "year"):
+        if column not in panel:
+            raise ValidationError("the panel has no such column", field=column, value=None)
+    twice = panel.duplicated(["ccode", "year"], keep=False)
+    if twice.any():
+        ccode, year = (int(v) for v in panel.loc[twice, ["ccode", "year"]].iloc[0])
+        raise ValidationError(
+            f"the panel holds {int(twice.sum())} rows that repeat a partner-year "
+            f"(first: ccode {ccode}, year {year}); the designs need one row per partner-year",
+            field="ccode, year",
+            value=f"{ccode}, {year}",
+        )
+    return panel
 
 
 def _keys(panel: pd.DataFrame) -> pd.DataFrame:
@@ -533,6 +555,7 @@ def variable_frame(panel: pd.DataFrame, treatment: str, outcome: str, lag: int =
     """
     if lag < 0:
         raise InputError("must be 0 or more years", field="lag", value=lag)
+    check_panel(panel)
     chosen = get_treatment(treatment)
     target = get_outcome(outcome)
     frame = _keys(panel)
@@ -555,6 +578,7 @@ def event_onsets(panel: pd.DataFrame, event: str) -> pd.Series:
     ``event`` names an :data:`EVENTS` entry or a treatment with a default event.
     """
     spec = get_event(event)
+    check_panel(panel)
     values = get_treatment(spec.treatment).compute(panel)
     frame = _keys(panel)
     frame["x"] = values.to_numpy()
