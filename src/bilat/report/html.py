@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bilat.errors import BilatError
+from bilat.report.comparative import panel_section
 from bilat.study.answer import build_answer
 from bilat.study.result import StudyResult
 
@@ -320,6 +321,7 @@ _NAV = (
     ("model", "Model fit"),
     ("policies", "Policies"),
     ("sensitivity", "Sensitivity"),
+    ("partners", "Other partners"),
     ("evidence", "Evidence"),
     ("sources", "Sources"),
     ("run", "Run"),
@@ -741,6 +743,7 @@ def render_report(result: StudyResult, figures: dict[str, bytes]) -> str:
         _model(result, answer, figures),
         _policies(answer, figures),
         _sensitivity(answer, figures),
+        panel_section(result, answer, figures),
         _evidence(answer),
         _sources(result),
         _run(result),
