@@ -583,10 +583,12 @@ def event_onsets(panel: pd.DataFrame, event: str) -> pd.Series:
     frame = _keys(panel)
     frame["x"] = values.to_numpy()
     frame = frame.sort_values(["ccode", "year"]).reset_index(drop=True)
-    grouped = frame.groupby("ccode", sort=False)["x"]
-    before = grouped.transform(lambda s: s.shift(1).rolling(spec.window).mean())
+    grouped = frame.groupby("ccode", sort=False)
+    # mean of the `window` previous rows, NaN unless all are observed
+    lags = pd.concat([grouped["x"].shift(k) for k in range(1, spec.window + 1)], axis=1)
+    before = lags.mean(axis=1).where(lags.notna().all(axis=1))
     # the window must be consecutive years: compare the year `window` rows back
-    gap = frame["year"] - frame.groupby("ccode", sort=False)["year"].shift(spec.window)
+    gap = frame["year"] - grouped["year"].shift(spec.window)
     jump = spec.sign * (frame["x"] - before)
     hit = (jump >= spec.threshold - 1e-12) & (gap == spec.window)
     onsets = frame.loc[hit].groupby("ccode")["year"].min()
