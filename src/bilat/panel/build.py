@@ -184,6 +184,7 @@ def read_sources(
     if not root.is_dir():
         raise DataMissingError(f"panel source folder {root} does not exist; pass --sources DIR")
     ctx = Context(root=root, con=con)
+    ctx.verify()
     for table, reader in READERS:
         if progress is not None:
             progress(table.removeprefix("src_"))
@@ -215,6 +216,10 @@ def _typed(table: pa.Table) -> pa.Table:
 def assemble(ctx: Context) -> dict[str, pa.Table]:
     """Join the ``src_*`` tables into the four output tables (Arrow, deterministic order)."""
     con = ctx.con
+    for table in SOURCE_TABLES:
+        extra = con.sql(f"SELECT count(*) - count(DISTINCT (ccode, year)) FROM {table}").fetchall()
+        if extra[0][0]:
+            raise StoreError(f"panel build: {table} has {extra[0][0]} duplicate (ccode, year) keys")
     _labels(con)
     dyad_year = _typed(con.sql(_ASSEMBLE).to_arrow_table())
     columns = pa.Table.from_pylist(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,22 +107,34 @@ class Context:
             )
         return path
 
-    def open(self, source_id: str, reader: Callable[[Path], T]) -> T:
-        """Read ``source_id`` with ``reader``; a corrupt or truncated file is a FormatError.
+    def verify(self) -> None:
+        """Hash every source file and check its container before any is parsed.
 
-        The file's sha256 is recorded, and a text file that does not end with a newline
-        counts as truncated.
+        A missing file, a compressed R file whose stream stops early, a workbook whose zip
+        members fail their CRC, an ``.xls`` that is not a whole OLE2 file or a CSV without its
+        final newline stops the build here, in a second, naming the file.
         """
+        for spec in SOURCE_FILES:
+            path = self.path(spec.source_id)
+            data = path.read_bytes()
+            self.stats[spec.source_id] = SourceStats(
+                spec.source_id, spec.path, hashlib.sha256(data).hexdigest()
+            )
+            problem = _container_problem(path, data)
+            if problem:
+                raise FormatError(
+                    f"this panel source is {problem}; restore the original file "
+                    "(see shared/data/panel/PROVENANCE.md)",
+                    file=path,
+                )
+
+    def open(self, source_id: str, reader: Callable[[Path], T]) -> T:
+        """Read ``source_id`` with ``reader``; a file it cannot parse is a FormatError."""
         path = self.path(source_id)
-        data = path.read_bytes()
-        self.stats[source_id] = SourceStats(
-            source_id, str(path.relative_to(self.root)), hashlib.sha256(data).hexdigest()
-        )
-        if path.suffix == ".csv" and data and not data.endswith(b"\n"):
-            raise FormatError(
-                f"panel source {path} looks truncated (no final newline); restore the "
-                "original file",
-                file=path,
+        if source_id not in self.stats:
+            data = path.read_bytes()
+            self.stats[source_id] = SourceStats(
+                source_id, str(path.relative_to(self.root)), hashlib.sha256(data).hexdigest()
             )
         try:
             return reader(path)
@@ -128,7 +143,7 @@ class Context:
         except Exception as err:
             kind = type(err).__name__
             raise FormatError(
-                f"panel source {path} cannot be read ({kind}: {str(err)[:160]}); the file is "
+                f"this panel source cannot be read ({kind}: {_one_line(err)}); the file is "
                 "corrupt or truncated -- restore the original",
                 file=path,
             ) from err
@@ -164,7 +179,7 @@ class Context:
         total = st.rows_used + st.rows_quarantined + st.rows_out_of_scope
         if total != st.rows_read:
             raise FormatError(
-                f"panel source {st.file}: {st.rows_read} rows read but {total} accounted for "
+                f"{st.rows_read} rows read but {total} accounted for "
                 f"({st.rows_used} used, {st.rows_quarantined} quarantined, "
                 f"{st.rows_out_of_scope} out of scope)",
                 file=st.file,
@@ -175,6 +190,64 @@ class Context:
         self.con.register("_incoming", frame)
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
         self.con.unregister("_incoming")
+
+
+_BZ2_END = 0x177245385090  # bzip2's 48-bit end-of-stream marker (bit-aligned)
+
+
+def _bz2_complete(data: bytes) -> bool:
+    """Whether a bzip2 stream ends with its end-of-stream marker and CRC (no decompression)."""
+    tail = int.from_bytes(data[-11:], "big")
+    bits = 8 * len(data[-11:])
+    # marker (48 bits) + CRC (32 bits) + 0-7 padding bits end the stream
+    return any((tail >> (32 + pad)) & ((1 << 48) - 1) == _BZ2_END for pad in range(8)) and (
+        bits >= 80
+    )
+
+
+def _stream_complete(data: bytes) -> bool | None:
+    """True/False for a compressed R file whose stream is whole/cut; None if not compressed."""
+    if data.startswith(b"BZh"):
+        return _bz2_complete(data)
+    if data.startswith(b"\xfd7zXZ"):
+        return data.endswith(b"YZ")  # the xz stream footer's magic
+    if data.startswith(b"\x1f\x8b"):
+        stream = zlib.decompressobj(wbits=31)
+        stream.decompress(data)
+        return stream.eof
+    return None
+
+
+def _container_problem(path: Path, data: bytes) -> str | None:
+    """Why the file's container is damaged, or None."""
+    suffix = path.suffix.lower()
+    if not data:
+        return "empty"
+    if suffix == ".csv":
+        return None if data.endswith(b"\n") else "truncated (no final newline)"
+    if suffix in {".rda", ".rds"}:
+        try:
+            complete = _stream_complete(data)
+        except zlib.error as err:
+            return f"corrupt (zlib: {err})"
+        return "truncated (the compressed stream stops early)" if complete is False else None
+    if suffix == ".xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                bad = archive.testzip()
+        except zipfile.BadZipFile as err:
+            return f"not a readable workbook ({err})"
+        return f"corrupt (member {bad} fails its CRC check)" if bad else None
+    if suffix == ".xls":
+        if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            return "not an OLE2 .xls workbook"
+        return None if len(data) % 512 == 0 else "truncated (not a whole number of sectors)"
+    return None
+
+
+def _one_line(err: Exception) -> str:
+    """An exception's message on one line, at most 160 characters."""
+    return " ".join(str(err).split())[:160]
 
 
 def _column(rows: pd.DataFrame, name: str) -> pd.Series:

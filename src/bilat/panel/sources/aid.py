@@ -62,7 +62,7 @@ def _load_greenbook(path: Path) -> pd.DataFrame:
         head = [next(rows) for _ in range(_GB_HEADER_ROW)]
         if tuple(head[-1]) != GREENBOOK_HEADER:
             raise FormatError(
-                f"{path}: row {_GB_HEADER_ROW} is {head[-1]!r}, expected the Greenbook header "
+                f"row {_GB_HEADER_ROW} is {head[-1]!r}, expected the Greenbook header "
                 f"{GREENBOOK_HEADER!r}",
                 file=path,
                 line=_GB_HEADER_ROW,
@@ -84,8 +84,7 @@ def read_greenbook(ctx: Context) -> None:
         row = int(raw.index[bad_year | bad_amount][0])
         field = "Fiscal Year" if bad_year.any() else "Obligations (Constant Dollars)"
         raise FormatError(
-            f"{ctx.stats['greenbook'].file}: row {row}: {field} is not a number "
-            f"({raw.loc[row, field]!r}); the workbook is damaged",
+            f"{field} is not a number ({raw.loc[row, field]!r}); the workbook is damaged",
             file=ctx.stats["greenbook"].file,
             line=row,
             field=field,
@@ -131,7 +130,7 @@ def read_greenbook(ctx: Context) -> None:
     unknown = set(raw["Assistance Category"].unique()) - {"Economic", "Military"}
     if unknown:
         raise FormatError(
-            f"{ctx.stats['greenbook'].file}: unknown Assistance Category {sorted(unknown)!r}",
+            f"unknown Assistance Category {sorted(unknown)!r}",
             file=ctx.stats["greenbook"].file,
             field="Assistance Category",
         )

@@ -16,8 +16,8 @@ _KINDS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_c
 def read_atop(ctx: Context) -> None:
     """Table ``src_atop(ccode, year, defense_pact, alliance_any)`` for US dyads.
 
-    ATOP is non-directed (ccode1 < ccode2), so the US appears as ccode1 in every US dyad;
-    both sides are checked anyway.
+    The file holds each US dyad-year in both orders (US first and partner first); the two
+    rows agree, and the partner-year takes the maximum of each obligation.
     """
     frame = ctx.open("atop", lambda p: pyreadr.read_r(p)["atop_alliance"])
     frame = frame.astype({"ccode1": "int64", "ccode2": "int64", "year": "int64"})
@@ -33,7 +33,7 @@ def read_atop(ctx: Context) -> None:
             "alliance_any": (rows[list(_KINDS)].max(axis=1) > 0).astype("int64").to_numpy(),
         }
     )
-    ctx.put("src_atop", out)
+    ctx.put("src_atop", out.groupby(["ccode", "year"], as_index=False).max())
     ctx.account(
         "atop",
         read=len(frame),

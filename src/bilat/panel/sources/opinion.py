@@ -25,7 +25,9 @@ def _load(path: Path) -> pd.DataFrame:
         book.close()
     header = rows[0]
     if tuple(header[:2]) != ("COUNTRY", "COW Code"):
-        raise FormatError(f"{path}: row 1 is {header!r}, expected COUNTRY, COW Code, years")
+        raise FormatError(
+            f"row 1 is {header!r}, expected COUNTRY, COW Code, years", file=path, line=1
+        )
     body = [r for r in rows[1:] if any(v is not None for v in r)]
     frame = pd.DataFrame(body, columns=[str(h) for h in header])
     frame.index = pd.RangeIndex(2, 2 + len(frame))

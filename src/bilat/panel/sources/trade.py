@@ -57,7 +57,7 @@ def read_dots(ctx: Context) -> None:
     ]
     if missing:
         file = ctx.stats["dots"].file
-        raise FormatError(f"{file}: no column {missing[0]!r}", file=file, field=missing[0])
+        raise FormatError(f"no column {missing[0]!r}", file=file, field=missing[0])
     year = raw["Time Period"].astype("int64")
     ccode, reason = map_frame(raw["Counterpart Country Name"], year)
     ok = ccode.notna()
