@@ -208,6 +208,18 @@ def _panel_ols(frame: pd.DataFrame, y: str, regressors: list[str]) -> Any:
         return model.fit(cov_type="clustered", cluster_entity=True)
 
 
+def _std_error(fit: Any, name: str) -> float:
+    """One coefficient's standard error from the fit's covariance (NaN when absent).
+
+    Read from the covariance itself: linearmodels' ``std_errors`` takes the
+    square root of every diagonal entry, and a year indicator's entry can
+    fall below zero in a small panel, which would warn about a column not used.
+    """
+    if name not in fit.params.index:
+        return float("nan")
+    return float(np.sqrt(max(float(fit.cov.loc[name, name]), 0.0)))
+
+
 @single_threaded
 def twfe(
     panel: pd.DataFrame,
@@ -253,7 +265,7 @@ def twfe(
             f"{treatment} is absorbed by the partner and year effects for {outcome}"
         )
     estimate = float(fit.params["d"])
-    se = float(fit.std_errors["d"])
+    se = _std_error(fit, "d")
     half = _z(level) * se
     p_value = float(2 * stats.norm.sf(abs(estimate / se))) if se > 0 else float("nan")
     return TwfeResult(
@@ -620,7 +632,7 @@ def event_study(
         pretrend_df=df,
         pretrend_p=p_pre,
         naive_twfe=float(naive_fit.params.get("post", np.nan)),
-        naive_twfe_se=float(naive_fit.std_errors.get("post", np.nan)),
+        naive_twfe_se=_std_error(naive_fit, "post"),
         n_treated=n_treated,
         n_control=n_control,
         n_cohorts=len({g for g, _, _ in kept}),

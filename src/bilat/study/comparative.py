@@ -189,34 +189,33 @@ def compare_with_model(
 
 
 def _statement(rows: list[dict[str, Any]], n_partners: int) -> str:
-    against = [r["model_outcome"].replace("_", " ") for r in rows if r["verdict"] == "disagree"]
-    agree = [r["model_outcome"].replace("_", " ") for r in rows if r["verdict"] == "agree"]
-    open_ = [
-        r["model_outcome"].replace("_", " ")
-        for r in rows
-        if r["verdict"] in ("panel_undecided", "model_undecided", "neither_decides", "panel_split")
-    ]
+    def names(*verdicts: str) -> str:
+        return ", ".join(
+            r["model_outcome"].replace("_", " ") for r in rows if r["verdict"] in verdicts
+        )
+
+    against, split, agree = names("disagree"), names("panel_split"), names("agree")
+    open_ = names("panel_undecided", "model_undecided", "neither_decides")
     parts = []
     if against:
+        parts.append(f"DISAGREES with the model on {against}")
+    if split:
         parts.append(
-            f"The comparative evidence from {n_partners} US partners DISAGREES with the model "
-            f"on {', '.join(against)}"
+            f"points both ways on {split} (some of its estimates agree with the model, "
+            "some contradict it)"
         )
     if agree:
-        parts.append(f"it agrees on {', '.join(agree)}")
+        parts.append(f"agrees with the model on {agree}")
     if open_:
-        parts.append(f"one side or both do not decide on {', '.join(open_)}")
+        parts.append(f"does not decide, or the model does not, on {open_}")
     if not parts:
         return "The comparative evidence could not be set against the model."
-    text = "; ".join(parts)
-    if not against:
-        text = f"Across {n_partners} US partners the comparative evidence does not contradict " + (
-            f"the model: {text}"
-        )
+    verdict = "; ".join(parts)
+    if not against and not split:
+        verdict += " — it does not contradict the model"
     return (
-        text[0].upper()
-        + text[1:]
-        + ". These are associations across partners whose aid the US chose; see the designs' "
+        f"Across {n_partners} US partners since 1946 the comparative evidence {verdict}. "
+        "These are associations across partners whose aid the US chose; see the designs' "
         "assumptions."
     )
 
