@@ -74,7 +74,7 @@ def test_json_contract(study: tuple[Path, dict[str, Any]]) -> None:
     assert set(summary["files"]) == {"report", "answer", "events", "store", "figures"}
     assert [s["name"] for s in summary["stages"]] == [
         "record", "code", "measure", "claims", "calibrate", "policies", "sensitivity",
-        "answer", "report",
+        "answer", "panel", "report",
     ]  # fmt: skip
     for stage in summary["stages"]:
         assert set(stage) == {"name", "title", "status", "reason", "seconds"}

@@ -125,14 +125,17 @@ def panel_peers_figure(result: StudyResult) -> bytes | None:
     for ax, (outcome, records) in zip(axes, trajectories.items(), strict=True):
         _style(ax)
         frame = pd.DataFrame(records)
+        peers_labelled = False
         for (country, focal), part in frame.groupby(["country", "focal"], sort=False):
             part = part.sort_values("year")
+            label = country if focal else (None if peers_labelled else "its peers")
+            peers_labelled = peers_labelled or not focal
             ax.plot(
                 part["year"],
                 part["value"],
                 color=COLOURS["vermillion"] if focal else "#9aa1ab",
                 linewidth=2.2 if focal else 1.0,
-                label=country if focal else None,
+                label=label,
                 zorder=3 if focal else 2,
             )
         ax.set_title(_LABELS.get(outcome, outcome), fontsize=9)
