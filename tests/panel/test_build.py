@@ -131,3 +131,24 @@ def test_parquet_refuses_to_overwrite_a_foreign_file(built: Built, tmp_path: Pat
     with pytest.raises(InputError, match="not a bilat panel"):
         write_parquet(table, foreign, {b"bilat.panel": b"{}"})
     assert foreign.read_bytes() == b"not yours"
+
+
+def test_the_wheel_carries_the_shipped_panel() -> None:
+    """hatch packs every file under src/bilat that git does not ignore: the Parquet must qualify."""
+    import subprocess
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert "src/bilat" in wheel["packages"]
+    assert not any("parquet" in str(x) for x in wheel.get("exclude", []))
+    for name in ("dyad_year.parquet", "panel_sources.parquet", "PROVENANCE.md"):
+        path = root / "src" / "bilat" / "panel" / "data" / name
+        assert path.is_file(), name
+        ignored = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-q", str(path)], check=False
+        ).returncode
+        if ignored == 128:
+            pytest.skip("not a git checkout: cannot ask git what it ignores")
+        assert ignored == 1, f"{name} is git-ignored, so hatch would leave it out of the wheel"

@@ -29,7 +29,7 @@ __all__ = [
     "run",
 ]
 
-BENCH_MODULES: tuple[str, ...] = ("store", "coding", "ingest", "measure", "sim")
+BENCH_MODULES: tuple[str, ...] = ("store", "coding", "ingest", "measure", "sim", "panel")
 
 
 @dataclass(frozen=True)

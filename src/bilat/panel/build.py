@@ -47,9 +47,11 @@ from bilat.panel.sources.sanctions import TIES_LAST_YEAR
 from bilat.panel.sources.trade import COW_TRADE_LAST_YEAR
 
 __all__ = [
+    "ASSEMBLE_SQL",
     "PARQUET_KEY",
     "BuildResult",
     "assemble",
+    "build_labels",
     "build_panel",
     "default_sources",
     "read_sources",
@@ -62,7 +64,8 @@ GREENBOOK_LAST_YEAR = 2020
 SIPRI_YEARS = (1950, 2021)
 TD_LAST_YEAR = 2010
 
-_ASSEMBLE = f"""
+#: The one query that joins the ``src_*`` tables into ``dyad_year`` (coverage rules included).
+ASSEMBLE_SQL = f"""
 WITH keys AS (
     SELECT DISTINCT ccode, year FROM (
         {" UNION ALL ".join(f"SELECT ccode, year FROM {t}" for t in SOURCE_TABLES)}
@@ -192,7 +195,8 @@ def read_sources(
     return ctx
 
 
-def _labels(con: duckdb.DuckDBPyConnection) -> None:
+def build_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Table ``labels(ccode, year, iso3, country)``: the state each COW code denotes that year."""
     keys = con.execute(
         " UNION ".join(f"SELECT DISTINCT ccode, year FROM {t}" for t in SOURCE_TABLES)
     ).fetchdf()
@@ -220,8 +224,8 @@ def assemble(ctx: Context) -> dict[str, pa.Table]:
         extra = con.sql(f"SELECT count(*) - count(DISTINCT (ccode, year)) FROM {table}").fetchall()
         if extra[0][0]:
             raise StoreError(f"panel build: {table} has {extra[0][0]} duplicate (ccode, year) keys")
-    _labels(con)
-    dyad_year = _typed(con.sql(_ASSEMBLE).to_arrow_table())
+    build_labels(con)
+    dyad_year = _typed(con.sql(ASSEMBLE_SQL).to_arrow_table())
     columns = pa.Table.from_pylist(
         [
             {

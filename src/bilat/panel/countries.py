@@ -18,10 +18,13 @@ import functools
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from bilat.ontology import countries, to_iso3
 from bilat.ontology._load import norm_name
 
 __all__ = [
+    "COW_RECODES",
     "NOT_A_COUNTRY",
     "NOT_COUNTRIES",
     "NO_COW_CODE",
@@ -33,6 +36,7 @@ __all__ = [
     "cow_of_iso3",
     "map_name",
     "partner_label",
+    "recode_cow",
 ]
 
 NOT_A_COUNTRY = "not a country (region or unspecified)"
@@ -191,6 +195,35 @@ SUCCESSOR_RULES: dict[str, SuccessorRule] = {
         ),
     )
 }
+
+#: COW codes some sources use for years in which COW gives the state another code:
+#: (code, first year, last year, COW code of those years, why).
+COW_RECODES: tuple[tuple[int, int, int, int, str], ...] = (
+    (
+        255,
+        1946,
+        1989,
+        260,
+        "troopdata and Thompson-Dreyer write 255 (Germany) for West Germany before unification",
+    ),
+    (
+        679,
+        1946,
+        1989,
+        678,
+        "troopdata and Thompson-Dreyer write 679 (Yemen) for North Yemen before unification "
+        "(troopdata's few 679 rows are added to its 678 rows of the same year)",
+    ),
+)
+
+
+def recode_cow(ccode: pd.Series, year: pd.Series) -> pd.Series:
+    """Apply :data:`COW_RECODES` to a column of COW codes (an explicit, logged rule)."""
+    out = ccode.copy()
+    for code, first, last, to, _why in COW_RECODES:
+        out = out.mask((ccode == code) & year.between(first, last), to)
+    return out
+
 
 # Labels of COW codes whose state changed while the code stayed: (last year, iso3, name).
 _LABEL_SPANS: dict[int, tuple[tuple[int, str, str], ...]] = {

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from bilat.errors import DataMissingError, FormatError
-from bilat.panel.countries import map_name
+from bilat.panel.countries import map_name, recode_cow
 
 __all__ = [
     "FIRST_YEAR",
@@ -186,7 +186,12 @@ class Context:
             )
 
     def put(self, name: str, frame: pd.DataFrame) -> None:
-        """Materialise ``frame`` as the DuckDB table ``name`` of this build."""
+        """Materialise ``frame`` as the DuckDB table ``name`` of this build.
+
+        A ``src_*`` table's COW codes pass through :func:`recode_cow` first.
+        """
+        if name.startswith("src_"):
+            frame = frame.assign(ccode=recode_cow(frame["ccode"], frame["year"]))
         self.con.register("_incoming", frame)
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
         self.con.unregister("_incoming")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pyreadr
 
+from bilat.panel.countries import recode_cow
 from bilat.panel.sources._base import FIRST_YEAR, LAST_YEAR, US_COW, Context
 
 __all__ = ["COW_MID_LAST_YEAR", "GML_LAST_YEAR", "read_cow_mid", "read_gml", "read_rivalries"]
@@ -77,6 +78,7 @@ def read_rivalries(ctx: Context) -> None:
         for side in (int(row.ccode1), int(row.ccode2)):
             spans.extend((side, y, with_us) for y in years)
     out = pd.DataFrame(spans, columns=["ccode", "year", "with_us"])
+    out["ccode"] = recode_cow(out.ccode, out.year)
     out = (
         out[out.ccode != US_COW]
         .groupby(["ccode", "year"], as_index=False)

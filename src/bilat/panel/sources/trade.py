@@ -14,37 +14,41 @@ import pyreadr
 from bilat.errors import FormatError
 from bilat.panel.sources._base import FIRST_YEAR, LAST_YEAR, US_COW, Context, map_frame
 
-__all__ = ["COW_TRADE_LAST_YEAR", "read_cow_trade", "read_dots"]
+__all__ = ["COW_TRADE_LAST_YEAR", "read_cow_trade", "read_dots", "us_trade"]
 
 COW_TRADE_LAST_YEAR = 2014
 _EXPORTS = "Goods, Value of Exports, Free on board (FOB), US Dollars (TXG_FOB_USD)"
 _IMPORTS = "Goods, Value of Imports, Cost, Insurance, Freight (CIF), US Dollars (TMG_CIF_USD)"
 
 
-def read_cow_trade(ctx: Context) -> None:
-    """Table ``src_cow_trade(ccode, year, trade_cow)`` in current million US$ (DuckDB filter)."""
-    frame = ctx.open("cow_trade", lambda p: pyreadr.read_r(p)[None])
-    con = ctx.con
-    con.register("cow_trade_df", frame)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE src_cow_trade AS
-        SELECT ccode2::INTEGER AS ccode, year::INTEGER AS year,
-               CASE WHEN flow1 >= 0 AND flow2 >= 0 THEN flow1 + flow2 END AS trade_cow
-        FROM cow_trade_df
-        WHERE ccode1 = {US_COW} AND year BETWEEN {FIRST_YEAR} AND {LAST_YEAR}
-        """
+def us_trade(frame: pd.DataFrame) -> pd.DataFrame:
+    """The (US, partner) rows of COW trade as ``ccode, year, trade_cow`` (-9 -> missing).
+
+    A boolean mask on the numpy columns pyreadr returns: on this one filter it beats handing the
+    1.35M-row frame to DuckDB (``bilat bench panel`` measured both).
+    """
+    us = frame[(frame.ccode1 == US_COW) & frame.year.between(FIRST_YEAR, LAST_YEAR)]
+    ok = (us.flow1 >= 0) & (us.flow2 >= 0)
+    return pd.DataFrame(
+        {
+            "ccode": us.ccode2.astype("int64").to_numpy(),
+            "year": us.year.astype("int64").to_numpy(),
+            "trade_cow": (us.flow1 + us.flow2).where(ok).to_numpy(),
+        }
     )
-    used, lo, hi = con.execute(
-        "SELECT count(*), min(year), max(year) FROM src_cow_trade"
-    ).fetchall()[0]
-    con.unregister("cow_trade_df")
+
+
+def read_cow_trade(ctx: Context) -> None:
+    """Table ``src_cow_trade(ccode, year, trade_cow)`` in current million US$."""
+    frame = ctx.open("cow_trade", lambda p: pyreadr.read_r(p)[None])
+    used = us_trade(frame)
+    ctx.put("src_cow_trade", used)
     ctx.account(
         "cow_trade",
         read=len(frame),
-        used=int(used),
-        out_of_scope=len(frame) - int(used),
-        years=pd.Series([lo, hi]),
+        used=len(used),
+        out_of_scope=len(frame) - len(used),
+        years=used.year,
     )
 
 

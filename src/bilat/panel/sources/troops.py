@@ -1,7 +1,9 @@
 """US troops abroad: troopdata's country-years (DMDC active-duty counts), 1950-2024.
 
 troopdata uses COW codes for states and its own codes (1000 and up, 6 for Puerto Rico, ...)
-for territories and places that are not states; those rows are quarantined.
+for territories and places that are not states; those rows are quarantined.  It writes 255 for
+West Germany and 679 for "Yemen" before 1990; :func:`recode_cow` moves them to 260 and 678
+(summed with any rows already there) before the country-years are formed.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bilat.ontology import countries
+from bilat.panel.countries import recode_cow
 from bilat.panel.sources._base import FIRST_YEAR, LAST_YEAR, US_COW, Context
 
 __all__ = ["read_troops"]
@@ -43,7 +46,7 @@ def read_troops(ctx: Context) -> None:
     out = (
         pd.DataFrame(
             {
-                "ccode": used.ccode.astype("int64"),
+                "ccode": recode_cow(used.ccode, used.year).astype("int64"),
                 "year": used.year.astype("int64"),
                 "us_troops": used.troops_ad.astype("float64"),
             }

@@ -9,6 +9,7 @@ the calendar year of the roll call's date.
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -16,10 +17,20 @@ import pyreadr
 
 from bilat.panel.sources._base import US_COW, Context, map_frame
 
-__all__ = ["read_idealpoints", "read_unvotes"]
+__all__ = [
+    "UN_ACCOUNT_SQL",
+    "UN_AGREEMENT_SQL",
+    "UN_QUARANTINE_SQL",
+    "aggregate_votes",
+    "load_roll_calls",
+    "load_votes",
+    "read_idealpoints",
+    "read_unvotes",
+]
 
 
-def _votes(path: object) -> pa.Table:
+def load_votes(path: object) -> pa.Table:
+    """The UNGA votes as an Arrow table: row (1-based), rcid, country, country_code, vote."""
     frame = pyreadr.read_r(path)["un_votes"]
     return pa.table(
         {
@@ -32,7 +43,8 @@ def _votes(path: object) -> pa.Table:
     )
 
 
-def _roll_calls(path: object) -> pd.DataFrame:
+def load_roll_calls(path: object) -> pd.DataFrame:
+    """Roll calls: rcid, calendar year of the date, important-vote flag (0/1)."""
     frame = pyreadr.read_r(path)["un_roll_calls"]
     return pd.DataFrame(
         {
@@ -45,14 +57,14 @@ def _roll_calls(path: object) -> pd.DataFrame:
 
 def read_unvotes(ctx: Context) -> None:
     """Table ``src_unvotes(ccode, year, unga_agree_all, unga_agree_important, unga_n_votes)``."""
-    calls = ctx.open("un_roll_calls", _roll_calls)
+    calls = ctx.open("un_roll_calls", load_roll_calls)
     ctx.put("un_calls", calls)
     ctx.account("un_roll_calls", read=len(calls), used=len(calls), out_of_scope=0, years=calls.year)
     issues = ctx.open("un_issues", lambda p: pyreadr.read_r(p)["un_roll_call_issues"])
     ctx.stats["un_issues"].note = "issue tags: read and checked, not used by a column"
     ctx.account("un_issues", read=len(issues), used=0, out_of_scope=len(issues), years=pd.Series())
 
-    votes = ctx.open("unvotes", _votes)
+    votes = ctx.open("unvotes", load_votes)
     con = ctx.con
     con.register("un_votes_df", votes)
     pairs = con.execute(
@@ -64,51 +76,11 @@ def read_unvotes(ctx: Context) -> None:
     ccode, reason = map_frame(pairs["country"], pairs["year"])
     pairs = pairs.assign(ccode=ccode, reason=reason)
     ctx.put("un_map", pairs)
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE un_rows AS
-        SELECT v.row, v.country, coalesce(v.country_code = 'US', false) AS is_us,
-               c.year, c.important, m.ccode, m.reason, u.vote AS us_vote, v.vote,
-               c.rcid IS NULL AS no_call
-        FROM un_votes_df v
-        LEFT JOIN un_calls c USING (rcid)
-        LEFT JOIN un_map m ON m.country = v.country AND m.year = c.year
-        LEFT JOIN (SELECT rcid, vote FROM un_votes_df WHERE country_code = 'US') u USING (rcid)
-        """
-    )
-    con.unregister("un_votes_df")
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE src_unvotes AS
-        SELECT ccode, year,
-               avg(CASE WHEN vote = us_vote THEN 1.0 ELSE 0.0 END) AS unga_agree_all,
-               avg(CASE WHEN vote = us_vote THEN 1.0 ELSE 0.0 END)
-                   FILTER (WHERE important = 1) AS unga_agree_important,
-               count(*)::INTEGER AS unga_n_votes
-        FROM un_rows
-        WHERE NOT is_us AND ccode IS NOT NULL AND us_vote IS NOT NULL AND ccode <> 2
-        GROUP BY ccode, year
-        """
-    )
-    bad = con.execute(
-        """
-        SELECT row, 'country' AS field, country AS value,
-               CASE WHEN no_call THEN 'roll call not in un_roll_calls' ELSE reason END AS reason,
-               year
-        FROM un_rows WHERE NOT is_us AND (no_call OR ccode IS NULL) ORDER BY row
-        """
-    ).fetchdf()
+    aggregate_votes(con)
+    bad = con.execute(UN_QUARANTINE_SQL).fetchdf()
     ctx.quarantine("unvotes", bad)
-    (used, other, years_lo, years_hi) = con.execute(
-        """
-        SELECT count(*) FILTER (WHERE is_us OR (ccode IS NOT NULL AND us_vote IS NOT NULL
-                                               AND ccode <> 2)),
-               count(*) FILTER (WHERE NOT is_us AND NOT no_call AND ccode IS NOT NULL
-                                AND (us_vote IS NULL OR ccode = 2)),
-               min(year), max(year)
-        FROM un_rows
-        """
-    ).fetchall()[0]
+    (used, other, years_lo, years_hi) = con.execute(UN_ACCOUNT_SQL).fetchall()[0]
+    con.unregister("un_votes_df")
     ctx.account(
         "unvotes",
         read=votes.num_rows,
@@ -116,6 +88,59 @@ def read_unvotes(ctx: Context) -> None:
         out_of_scope=int(other),
         years=pd.Series([years_lo, years_hi]),
     )
+
+
+_JOINED = """
+FROM un_votes_df v
+LEFT JOIN un_calls c USING (rcid)
+LEFT JOIN un_map m ON m.country = v.country AND m.year = c.year
+"""
+
+#: Agreement per partner-year in one query: every vote joined with the US vote on the same roll
+#: call, the roll call's year and important flag, and the partner's COW code.
+UN_AGREEMENT_SQL = """
+CREATE OR REPLACE TABLE src_unvotes AS
+WITH us AS (SELECT rcid, vote AS us_vote FROM un_votes_df WHERE country_code = 'US')
+SELECT m.ccode::INTEGER AS ccode, c.year::INTEGER AS year,
+       avg(CASE WHEN v.vote = us.us_vote THEN 1.0 ELSE 0.0 END) AS unga_agree_all,
+       avg(CASE WHEN v.vote = us.us_vote THEN 1.0 ELSE 0.0 END)
+           FILTER (WHERE c.important = 1) AS unga_agree_important,
+       count(*)::INTEGER AS unga_n_votes
+FROM un_votes_df v
+JOIN us USING (rcid)
+JOIN un_calls c USING (rcid)
+JOIN un_map m ON m.country = v.country AND m.year = c.year
+WHERE v.country_code IS DISTINCT FROM 'US' AND m.ccode IS NOT NULL AND m.ccode <> 2
+GROUP BY ALL
+"""
+
+UN_QUARANTINE_SQL = f"""
+SELECT v.row, 'country' AS field, v.country AS value,
+       CASE WHEN c.rcid IS NULL THEN 'roll call not in un_roll_calls' ELSE m.reason END
+           AS reason,
+       c.year
+{_JOINED}
+WHERE v.country_code IS DISTINCT FROM 'US' AND (c.rcid IS NULL OR m.ccode IS NULL)
+ORDER BY v.row
+"""
+
+# used: the US votes and every partner vote that has a US vote to compare with;
+# out of scope: partner votes on roll calls the US did not vote in.
+UN_ACCOUNT_SQL = f"""
+SELECT count(*) FILTER (WHERE v.country_code = 'US' OR (m.ccode IS NOT NULL AND m.ccode <> 2
+                        AND v.rcid IN (SELECT rcid FROM un_votes_df WHERE country_code = 'US'))),
+       count(*) FILTER (WHERE v.country_code IS DISTINCT FROM 'US' AND m.ccode IS NOT NULL
+                        AND (m.ccode = 2 OR v.rcid NOT IN
+                             (SELECT rcid FROM un_votes_df WHERE country_code = 'US'))),
+       min(c.year), max(c.year)
+{_JOINED}
+"""
+
+
+def aggregate_votes(con: duckdb.DuckDBPyConnection) -> None:
+    """Aggregate the registered votes (``un_votes_df``, ``un_calls``, ``un_map``) into
+    ``src_unvotes`` inside DuckDB."""
+    con.execute(UN_AGREEMENT_SQL)
 
 
 def read_idealpoints(ctx: Context) -> None:
