@@ -136,6 +136,8 @@ def test_names_are_checked() -> None:
     assert get_event("econ_share") is EVENTS["broadening_shift"]
     with pytest.raises(UnknownCodeError):
         get_event("nothing")
+    with pytest.raises(InputError, match="no sharp-shift event"):
+        get_event("trade_intensity")
     with pytest.raises(InputError, match="lag"):
         variable_frame(rows(aid_econ_share=[0.1]), "econ_share", "unga_agree", lag=-1)
 

@@ -115,11 +115,13 @@ def effects_command(
 
     if estimator not in ("twfe", "event"):
         raise UnknownCodeError("estimator", estimator, ["event", "twfe"])
-    panel = load_panel(db)
-    if estimator == "twfe":
-        result: Any = twfe(panel, treatment, outcome, level=level)
-    else:
-        result = event_study(panel, treatment, outcome, level=level)
+    with progress(not as_json) as bar:
+        bar.add_task(f"{estimator}: {treatment} -> {outcome}", total=None)
+        panel = load_panel(db)
+        if estimator == "twfe":
+            result: Any = twfe(panel, treatment, outcome, level=level)
+        else:
+            result = event_study(panel, treatment, outcome, level=level)
     payload = result.to_dict()
     if as_json:
         print_json(payload)
@@ -164,14 +166,16 @@ def peers_command(
     from bilat.panel import load_panel
     from bilat.panel.peers import find_peers
 
-    panel = load_panel(db)
-    years = None
-    if since is not None or until is not None:
-        years = (
-            since if since is not None else int(panel["year"].min()),
-            until if until is not None else int(panel["year"].max()),
-        )
-    result = find_peers(panel, dyad, k=k, years=years)
+    with progress(not as_json) as bar:
+        bar.add_task(f"peers of {dyad}", total=None)
+        panel = load_panel(db)
+        years = None
+        if since is not None or until is not None:
+            years = (
+                since if since is not None else int(panel["year"].min()),
+                until if until is not None else int(panel["year"].max()),
+            )
+        result = find_peers(panel, dyad, k=k, years=years)
     if as_json:
         print_json(result.to_dict())
         return

@@ -541,6 +541,13 @@ def get_event(name: str) -> EventDefinition:
         return EVENTS[name]
     if name in _DEFAULT_EVENT:
         return EVENTS[_DEFAULT_EVENT[name]]
+    if name in TREATMENTS:
+        raise InputError(
+            "has no sharp-shift event to start an event study; use the two-way FE design "
+            f"or one of {', '.join(sorted(_DEFAULT_EVENT))}",
+            field="treatment",
+            value=name,
+        )
     raise UnknownCodeError("event", name, sorted(EVENTS) + sorted(_DEFAULT_EVENT))
 
 
