@@ -189,19 +189,13 @@ class TwfeResult:
 
 
 def _panel_ols(frame: pd.DataFrame, y: str, regressors: list[str]) -> Any:
-    """PanelOLS with partner effects and year indicators, errors clustered by partner.
-
-    The year effects enter as indicator columns rather than as a second absorbed
-    effect: on an unbalanced panel linearmodels absorbs two effects by
-    iterating, which was most of the estimation time; one absorbed effect plus
-    indicators is the same regression, exactly, in one pass.
-    """
+    """PanelOLS with partner and year effects absorbed, errors clustered by partner."""
     from linearmodels.panel import PanelOLS
 
     data = frame.set_index(["ccode", "year"])
-    years = pd.get_dummies(frame["year"], prefix="year", drop_first=True, dtype=float)
-    exog = pd.concat([data[regressors], years.set_axis(data.index)], axis=1)
-    model = PanelOLS(data[y], exog, entity_effects=True, drop_absorbed=True)
+    model = PanelOLS(
+        data[y], data[regressors], entity_effects=True, time_effects=True, drop_absorbed=True
+    )
     with warnings.catch_warnings():
         # linearmodels warns when it drops an absorbed column; the caller checks what is left
         warnings.simplefilter("ignore")
@@ -212,8 +206,8 @@ def _std_error(fit: Any, name: str) -> float:
     """One coefficient's standard error from the fit's covariance (NaN when absent).
 
     Read from the covariance itself: linearmodels' ``std_errors`` takes the
-    square root of every diagonal entry, and a year indicator's entry can
-    fall below zero in a small panel, which would warn about a column not used.
+    square root of every diagonal entry, and another column's entry can fall
+    below zero in a small panel, which would warn about a column not used.
     """
     if name not in fit.params.index:
         return float("nan")
