@@ -252,9 +252,22 @@ def fake_result(seed: int = 0) -> StudyResult:
         "caveats": ["Synthetic caveat."],
     }
     result.stages = [StageOutcome(s.name, s.title, "ok", None, 0.1) for s in STAGES]
+    _add_panel(result, seed)
     result.sources = collect_sources(result)
     result.seconds = 1.0
     return result
+
+
+def _add_panel(result: StudyResult, seed: int) -> None:
+    """The comparative stage's evidence, from a small synthetic panel."""
+    from bilat.events import EventStore
+    from bilat.panel.synthetic import synthetic_panel
+    from bilat.study.comparative import compare_partners
+    from bilat.study.stages import Context
+
+    panel = synthetic_panel(30, (1980, 2001), seed=seed).panel
+    with EventStore(":memory:") as store:
+        compare_partners(Context(result=result, store=store, scratch={"panel": panel}))
 
 
 _CACHE: dict[str, Any] = {}

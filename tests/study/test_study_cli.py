@@ -76,7 +76,7 @@ def test_json_contract(study: tuple[Path, dict[str, Any]]) -> None:
     }  # fmt: skip
     assert [s["name"] for s in summary["stages"]] == [
         "record", "code", "measure", "claims", "calibrate", "policies", "sensitivity",
-        "answer", "report",
+        "answer", "panel", "report",
     ]  # fmt: skip
     for stage in summary["stages"]:
         assert set(stage) == {"name", "title", "status", "reason", "seconds"}

@@ -29,7 +29,15 @@ __all__ = [
     "run",
 ]
 
-BENCH_MODULES: tuple[str, ...] = ("store", "coding", "ingest", "measure", "sim", "panel")
+BENCH_MODULES: tuple[str, ...] = (
+    "store",
+    "coding",
+    "ingest",
+    "measure",
+    "sim",
+    "panel",
+    "panel_effects",
+)
 
 
 @dataclass(frozen=True)

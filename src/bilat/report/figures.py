@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bilat.report.comparative import PANEL_FIGURES
 from bilat.study.result import StudyResult
 
 __all__ = [
@@ -742,6 +743,7 @@ FIGURES: dict[str, Callable[[StudyResult], bytes | None]] = {
     "fit": fit_figure,
     "policies": policies_figure,
     "sensitivity": sensitivity_figure,
+    **PANEL_FIGURES,
 }
 
 

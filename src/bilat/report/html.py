@@ -17,6 +17,7 @@ from typing import Any
 
 from bilat.errors import BilatError
 from bilat.report.checks import checks_section
+from bilat.report.comparative import panel_section
 from bilat.study.answer import build_answer
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
@@ -322,6 +323,7 @@ _NAV = (
     ("model", "Model fit"),
     ("policies", "Policies"),
     ("sensitivity", "Sensitivity"),
+    ("partners", "Other partners"),
     ("evidence", "Evidence"),
     ("sources", "Sources"),
     ("run", "Run"),
@@ -744,6 +746,7 @@ def render_report(result: StudyResult, figures: dict[str, bytes]) -> str:
         _policies(answer, figures),
         checks_section(answer["answer"]),
         _sensitivity(answer, figures),
+        panel_section(result, answer, figures),
         _evidence(answer),
         _sources(result),
         _run(result),

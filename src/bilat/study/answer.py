@@ -19,6 +19,7 @@ import pandas as pd
 from bilat import __version__
 from bilat._paths import package_data
 from bilat.errors import ValidationError
+from bilat.study.comparative import panel_block
 from bilat.study.result import StudyResult
 
 __all__ = ["SCHEMA_VERSION", "answer_schema", "build_answer", "evidence_of", "validate_answer"]
@@ -34,6 +35,7 @@ _SECTION_STAGE = {
     "calibration": "calibrate",
     "measures": "measure",
     "coded": "code",
+    "panel": "panel",
 }
 
 
@@ -276,6 +278,7 @@ def build_answer(result: StudyResult) -> dict[str, Any]:
         "calibration": calibration,
         "measures": measures,
         "coded": coded,
+        "panel": panel_block(result, _section(result, "panel")),
         "stages": [s.to_dict() for s in result.stages],
         "sources": result.sources,
         "run": {

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bilat.errors import BilatError, InputError, MissingExtraError
 from bilat.events import EventStore
-from bilat.study import stages
+from bilat.study import comparative, stages
 from bilat.study.case import Case, get_case
 from bilat.study.output import MANIFEST, STUDY_STORE, OutputFolder
 from bilat.study.result import StageOutcome, StudyResult
@@ -125,6 +125,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("policies", "Run the policy experiments", stages.compare_policies),
     StageSpec("sensitivity", "Sensitivity analysis", stages.sensitivity),
     StageSpec("answer", "Answer the question", stages.answer),
+    StageSpec("panel", "What happened to other partners", comparative.compare_partners),
     StageSpec("report", "Write the report", stages.write_outputs),
 )
 

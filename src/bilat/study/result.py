@@ -105,6 +105,8 @@ class StudyResult:
         ``conditions``, ``caveats``.
     sources:
         Every source the report cites: ``id``, ``citation``, ``kind``, ``url``.
+    panel:
+        The comparative evidence across US partners (:mod:`bilat.study.comparative`).
     out:
         The output folder, when the study wrote one.
     seconds:
@@ -126,6 +128,7 @@ class StudyResult:
     sensitivity: dict[str, Any] = field(default_factory=dict)
     answer: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    panel: dict[str, Any] = field(default_factory=dict)
     out: Path | None = None
     seconds: float = 0.0
 
