@@ -22,7 +22,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # The study is strict: a stage that fails stops it with a non-zero exit, so `make run` fails too.
 # It writes only its own files in $(OUT) (listed in $(OUT)/bilat-manifest.json).
+# With ../shared beside the repository, the panel is first rebuilt from its sources into
+# out/panel.duckdb (a test checks that the panel shipped in the package equals such a build).
 run: $(VENV)/.installed-run
+	$(if $(wildcard ../shared/data/panel),mkdir -p out && $(BIN)/bilat panel build --db out/panel.duckdb --sources ../shared/data/panel)
 	$(BIN)/bilat study us-pakistan --out $(OUT) $(if $(wildcard ../shared/seed/us-pakistan-partnership.txt),--text ../shared/seed/us-pakistan-partnership.txt)
 
 test: $(VENV)/.installed-test lint typecheck pytest
