@@ -20,7 +20,13 @@ def nlp() -> object:
 
 @pytest.fixture(scope="session")
 def coder(nlp: object) -> Coder:
-    """A coder with bilat's dictionaries that returns every modality."""
+    """A coder with bilat's own small dictionaries that returns every modality."""
+    return Coder(dicts="bilat", nlp=nlp, modalities=None)
+
+
+@pytest.fixture(scope="session")
+def news_coder(nlp: object) -> Coder:
+    """A coder with the default news dictionaries (Phoenix + bilat) and every modality."""
     return Coder(nlp=nlp, modalities=None)
 
 
