@@ -71,6 +71,8 @@ _SPEECH_ROOTS = ("01",)
 _PLACE_PREPS = ("in", "at", "near", "inside", "outside")
 UNKNOWN = "---"
 _ARTICLES = ("THE", "A", "AN")
+_NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
+_BEFORE_DEPS = ("aux", "auxpass", "neg", "advmod")
 _PASSIVE_GUESS = True
 _SECTOR_ONLY = True
 _PLACE_TARGETS = True
@@ -615,7 +617,23 @@ class Coder:
             # "+ * ... $": the target is the subject, the source follows the verb
             sources, targets = targets, sources
         modality = modality_of(verb)
+        if modality == "negated" and pattern is not None and self._negates(pattern.before):
+            # the pattern itself reads the negation ("&NEGATVAUXVRB * OVER EFFORTS"):
+            # its code already says what was (not) done
+            modality = "asserted"
         return self._events(sent, verb, code, pattern, sources, targets, modality)
+
+    def _negates(self, words: Sequence[str], depth: int = 0) -> bool:
+        """Whether pattern words (or the synsets they name) hold a negation."""
+        for word in words:
+            for part in word.lstrip("({").split():
+                if part in _NEGATION_WORDS:
+                    return True
+                if part.startswith("&") and depth < 4:
+                    phrases = self.dictionaries.synsets.get(part, ())
+                    if self._negates(tuple(phrases), depth + 1):
+                        return True
+        return False
 
     def _code_noun(self, sent: _Sentence, noun: Any, entries: list[VerbEntry]) -> list[CodedEvent]:
         code, pattern = self._choose_code(sent, noun, entries)
@@ -1118,9 +1136,18 @@ def _context(word: Any) -> tuple[list[_Tok], list[_Tok]]:
         if t.i > word.i and t.i not in skip
     ]
     subject = _subject(word)
-    before: list[_Tok] = []
+    # before the verb: its subject, and its own auxiliaries, negation and adverbs
+    # ("did not ever clash": patterns such as "&NEGATVAUXVRB EVER *" read them)
+    ahead: set[int] = set()
     if subject is not None and subject.i < word.i:
-        before = [(t.text.upper(), t.lemma_.upper(), t.pos_ == "DET") for t in subject.subtree]
+        ahead.update(t.i for t in subject.subtree)
+    for child in word.children:
+        if child.i < word.i and child.dep_ in _BEFORE_DEPS:
+            ahead.update(t.i for t in child.subtree)
+    doc = word.doc
+    before = [
+        (doc[i].text.upper(), doc[i].lemma_.upper(), doc[i].pos_ == "DET") for i in sorted(ahead)
+    ]
     return after, before
 
 
