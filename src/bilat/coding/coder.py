@@ -72,7 +72,7 @@ _PLACE_PREPS = ("in", "at", "near", "inside", "outside")
 UNKNOWN = "---"
 _ARTICLES = ("THE", "A", "AN")
 _NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
-_BEFORE_DEPS = ("aux", "auxpass", "neg", "advmod")
+_BEFORE_DEPS = ("aux", "auxpass", "neg")
 _PASSIVE_GUESS = True
 _SECTOR_ONLY = True
 _PLACE_TARGETS = True
@@ -325,6 +325,10 @@ class Coder:
             self._loaded_nlp = load_nlp()
         return self._loaded_nlp
 
+    def _bundled(self) -> bool:
+        """Whether the dictionaries are bilat's bundled ones (news or bilat)."""
+        return self.dicts is None or self.dicts in ("news", "bilat")
+
     def _reported_first(self) -> bool:
         return True if self.prefer_reported is None else self.prefer_reported
 
@@ -475,6 +479,7 @@ class Coder:
         span = sent.span
         results: dict[int, list[CodedEvent]] = {}
         order: list[int] = []
+        speech: set[int] = set()  # verbs of saying (their own code is a statement)
         for token in span:
             pos = token.pos_
             if pos == "VERB" or (pos == "AUX" and token.dep_ == "ROOT"):
@@ -482,6 +487,8 @@ class Coder:
                 if entries:
                     results[token.i] = self._code_verb(sent, token, entries)
                     order.append(token.i)
+                    if entries[0].code[:2] in _SPEECH_ROOTS:
+                        speech.add(token.i)
             elif pos == "NOUN" and dicts.nouns:
                 entries = (
                     dicts.nouns.get(token.lemma_.upper())
@@ -500,7 +507,13 @@ class Coder:
             if not inner:
                 continue
             inner_events = [e for j in inner for e in results[j] if j not in suppressed]
-            if reported_first and inner_events and all(e.code[:2] in _SPEECH_ROOTS for e in events):
+            # with the bundled dictionaries a verb of saying reports what it says, whatever
+            # its pattern codes ("said ... attacked": the attack); a user's PETRARCH set
+            # keeps PETRARCH's reading, where a pattern on the speech verb is the event
+            said = (i in speech and self._bundled()) or all(
+                e.code[:2] in _SPEECH_ROOTS for e in events
+            )
+            if reported_first and inner_events and said:
                 suppressed.add(i)
                 for j in inner:
                     for e in results[j]:
@@ -1136,8 +1149,8 @@ def _context(word: Any) -> tuple[list[_Tok], list[_Tok]]:
         if t.i > word.i and t.i not in skip
     ]
     subject = _subject(word)
-    # before the verb: its subject, and its own auxiliaries, negation and adverbs
-    # ("did not ever clash": patterns such as "&NEGATVAUXVRB EVER *" read them)
+    # before the verb: its subject, and its own auxiliaries and negation
+    # ("will not clash": patterns such as "&NEGATVAUXVRB * OVER EFFORTS" read them)
     ahead: set[int] = set()
     if subject is not None and subject.i < word.i:
         ahead.update(t.i for t in subject.subtree)

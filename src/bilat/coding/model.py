@@ -161,10 +161,9 @@ def training_rows(paths: Sequence[str | Path]) -> tuple[list[str], list[str], li
         if not path.is_file():
             raise InputError("no such training file", file=path)
         before = len(texts)
-        if (
-            path.suffix.lower() == ".jsonl"
-            and "cameo_code" in path.open(encoding="utf-8").readline()
-        ):
+        with path.open(encoding="utf-8") as handle:
+            examples = path.suffix.lower() == ".jsonl" and "cameo_code" in handle.readline()
+        if examples:
             with path.open(encoding="utf-8") as handle:
                 for n, line in enumerate(handle, 1):
                     if not line.strip():
