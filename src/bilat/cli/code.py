@@ -148,6 +148,9 @@ def eval_command(
         help="An event-type model (bilat train-coder-model) for sentences the dictionaries "
         "do not code.",
     ),
+    model_threshold: float = typer.Option(
+        0.15, "--model-threshold", help="Least probability for a model event (0-1)."
+    ),
     rows: bool = typer.Option(False, "--rows", help="Include per-record results in --json."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -159,7 +162,16 @@ def eval_command(
     if model is not None:
         from bilat.coding.model import EventTypeModel
 
-        coder = Coder(dicts=dicts, all_events=all_events, model=EventTypeModel.load(model))
+        if not 0.0 <= model_threshold <= 1.0:
+            raise InputError(
+                "must lie between 0 and 1", field="--model-threshold", value=model_threshold
+            )
+        coder = Coder(
+            dicts=dicts,
+            all_events=all_events,
+            model=EventTypeModel.load(model),
+            model_threshold=model_threshold,
+        )
     result = evaluate(gold, coder, dicts=dicts, split=split, all_events=all_events)
     payload = result.to_dict(rows=rows)
     if as_json:

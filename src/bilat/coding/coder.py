@@ -286,7 +286,7 @@ class Coder:
         batch_size: int = 64,
         all_events: bool = False,
         model: Any = None,
-        model_threshold: float = 0.5,
+        model_threshold: float = 0.15,
     ) -> None:
         self.dicts = dicts
         self.modalities = modalities
