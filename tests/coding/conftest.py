@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bilat.coding import Coder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dictionary_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Built dictionaries are cached in a temporary folder, not the user's cache."""
+    before = os.environ.get("BILAT_CACHE_DIR")
+    os.environ["BILAT_CACHE_DIR"] = str(tmp_path_factory.mktemp("bilat-cache"))
+    yield
+    if before is None:
+        os.environ.pop("BILAT_CACHE_DIR", None)
+    else:
+        os.environ["BILAT_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -134,3 +134,25 @@ def test_code_names_a_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["code", str(missing)])
     assert isinstance(result.exception, InputError)
     assert str(missing) in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a relative clause's agent, or "by", says who did the thing that was condemned
+        (
+            "The White House condemned the attack, which was carried out by Taliban militants.",
+            {("USAGOV", "AFGREB", "111")},
+        ),
+        (
+            "The White House condemned an attack by Taliban militants.",
+            {("USAGOV", "AFGREB", "111")},
+        ),
+        # a place gives a sector actor its country, not the capital's government
+        ("Protesters in Islamabad burned an American flag.", {("PAKOPP", "USA", "141")}),
+    ],
+)
+def test_things_and_places(
+    news_coder: Coder, sentence: str, expected: set[tuple[str, ...]]
+) -> None:
+    assert {e.triple for e in news_coder.code(sentence, "2018-06-01")} == expected

@@ -69,6 +69,8 @@ _NP_PREPS = {"of", "in", "from"}
 _TARGET_PREPS = ("with", "to", "against", "at", "on", "from", "toward", "towards", "for", "into")
 _SPEECH_ROOTS = ("01",)
 _PLACE_PREPS = ("in", "at", "near", "inside", "outside")
+_PLACE_COUNTRY = True
+_RELATIVE_AGENT = True
 UNKNOWN = "---"
 _ARTICLES = ("THE", "A", "AN")
 _NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
@@ -901,12 +903,21 @@ class Coder:
         head_is_actor = sent.actor(head) is not None
         # a thing with no actor of its own is located by its place: "a mall in Kenya's capital"
         located = place and not head_is_actor and sent.agent(head) is None
-        stack = [head]
+        if located and _RELATIVE_AGENT:
+            # "an attack by Taliban militants": who did the thing
+            located_preps: tuple[str, ...] = (*_PLACE_PREPS, "by")
+        else:
+            located_preps = _PLACE_PREPS
+        head_is_agent = not head_is_actor and sent.agent(head) is not None
+        stack: list[tuple[Any, bool]] = [(head, False)]
         while stack:
-            tok = stack.pop()
+            tok, placed = stack.pop()
             if not (sent.span.start <= tok.i < sent.span.end):
                 continue
             actor = sent.actor(tok)
+            if actor is not None and placed and head_is_agent and _PLACE_COUNTRY:
+                # "protesters in Islamabad": the place gives the country, not its government
+                actor = _Match(actor.start, actor.end, actor.code[:3], actor.text, False)
             if actor is not None and actor not in actors:
                 actors.append(actor)
             agent = sent.agent(tok)
@@ -916,11 +927,21 @@ class Coder:
                 dep = child.dep_
                 if tok.i == head.i and dep in ("conj", "cc"):
                     continue
+                if located and dep == "relcl" and _RELATIVE_AGENT:
+                    # "the attack, which was carried out by Taliban militants": its agent
+                    stack.extend(
+                        (obj, False)
+                        for by in child.children
+                        if by.dep_ == "agent"
+                        for obj in by.children
+                        if obj.dep_ == "pobj"
+                    )
+                    continue
                 if dep in _NP_SKIP_ALWAYS:
                     continue
                 if (
                     dep == "prep"
-                    and not (located and child.lower_ in _PLACE_PREPS)
+                    and not (located and child.lower_ in located_preps)
                     and (
                         head_is_actor
                         or child.lower_ not in _NP_PREPS
@@ -928,7 +949,7 @@ class Coder:
                     )
                 ):
                     continue
-                stack.append(child)
+                stack.append((child, placed or (dep == "prep" and child.lower_ in _PLACE_PREPS)))
         actors.sort(key=lambda m: m.start)
         agents.sort(key=lambda m: m.start)
         if len(actors) > 1:
