@@ -156,3 +156,15 @@ def test_things_and_places(
     news_coder: Coder, sentence: str, expected: set[tuple[str, ...]]
 ) -> None:
     assert {e.triple for e in news_coder.code(sentence, "2018-06-01")} == expected
+
+
+def test_events_without_a_target(nlp: object) -> None:
+    news = Coder(nlp=nlp)
+    dyads_only = Coder(nlp=nlp, null_targets=False)
+    text = "Pakistani troops opened fire on Monday."
+    assert [e.triple for e in news.code(text, "2016-01-01")] == [("PAKMIL", "---", "193")]
+    assert dyads_only.code(text, "2016-01-01") == []
+    # a bare statement is no event, target or not
+    assert news.code("Officials in Pakistan said the talks had failed.", "2016-01-01") == []
+    # a user's PETRARCH dictionaries code dyads only, as PETRARCH does
+    assert Coder(dicts="/no/such/dicts", nlp=nlp)._null_targets() is False

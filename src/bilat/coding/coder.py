@@ -69,15 +69,20 @@ _NP_PREPS = {"of", "in", "from"}
 _TARGET_PREPS = ("with", "to", "against", "at", "on", "from", "toward", "towards", "for", "into")
 _SPEECH_ROOTS = ("01",)
 _PLACE_PREPS = ("in", "at", "near", "inside", "outside")
+UNKNOWN = "---"
+# Attribution rules that were measured one by one (docs/coding.md, "Scores"); each switch
+# turns one off, for re-measuring: a place gives a sector actor its country only; a thing
+# with no actor names its doer ("an attack by X"); a passive without "by" takes its source
+# from its clause, as the PETRARCH gold sets do; sector words alone are actors ("---REB");
+# a place locates a target phrase that names no actor.
 _PLACE_COUNTRY = True
 _RELATIVE_AGENT = True
-UNKNOWN = "---"
-_ARTICLES = ("THE", "A", "AN")
-_NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
-_BEFORE_DEPS = ("aux", "auxpass", "neg")
 _PASSIVE_GUESS = True
 _SECTOR_ONLY = True
 _PLACE_TARGETS = True
+_ARTICLES = ("THE", "A", "AN")
+_NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
+_BEFORE_DEPS = ("aux", "auxpass", "neg")
 
 _Tok = tuple[str, str, bool]  # uppercase text, uppercase lemma, is a determiner
 
@@ -273,6 +278,10 @@ class Coder:
         Return every coded event of a sentence. Default False: one event per
         clause (the sentence root and the verbs coordinated with it each head a
         clause; the coded word nearest that head in the parse gives the event).
+    null_targets:
+        Code an event whose verb has a source but no target with target ``---``
+        ("demonstrators protested"). Default: True with the bundled dictionaries,
+        False with a user's PETRARCH set (PETRARCH codes dyads only).
     model:
         An :class:`~bilat.coding.model.EventTypeModel`: where the dictionaries
         code nothing in a sentence, it proposes a CAMEO root; kept when its
@@ -289,6 +298,7 @@ class Coder:
         all_events: bool = False,
         model: Any = None,
         model_threshold: float = 0.15,
+        null_targets: bool | None = None,
     ) -> None:
         self.dicts = dicts
         self.modalities = modalities
@@ -298,6 +308,7 @@ class Coder:
         self.all_events = all_events
         self.model = model
         self.model_threshold = model_threshold
+        self.null_targets = null_targets
         self._dicts: Dictionaries | None = None
         self._loaded_nlp: Any = None
 
@@ -326,6 +337,9 @@ class Coder:
         if self._loaded_nlp is None:
             self._loaded_nlp = load_nlp()
         return self._loaded_nlp
+
+    def _null_targets(self) -> bool:
+        return self._bundled() if self.null_targets is None else self.null_targets
 
     def _bundled(self) -> bool:
         """Whether the dictionaries are bilat's bundled ones (news or bilat)."""
@@ -521,11 +535,15 @@ class Coder:
                     for e in results[j]:
                         if e.modality == "asserted":
                             e.modality = "reported"
+            elif inner_events and all(e.target == UNKNOWN for e in events):
+                # "X agreed to restore ties with Y": the inner event has the target
+                suppressed.add(i)
             elif events:
                 suppressed.update(inner)
         kept = [i for i in order if i not in suppressed and results[i]]
         if not self.all_events:
-            kept = _one_per_clause(span, kept)
+            dyadic = {i for i in kept if any(e.target != UNKNOWN for e in results[i])}
+            kept = _one_per_clause(span, kept, dyadic)
         out: list[CodedEvent] = []
         seen: set[tuple[str, str, str]] = set()
         for i in kept:
@@ -719,6 +737,11 @@ class Coder:
             pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
         elif len(sources) > 1 and not targets:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
+            backward = None
+        elif sources and not targets and self._null_targets() and code[:2] not in _SPEECH_ROOTS:
+            # "demonstrators protested": an event without a target is coded with target ---
+            # (not a bare statement: "officials said the talks had failed" is no event)
+            pairs = [(s, _Actor(UNKNOWN, "", word.i, word.i)) for s in sources]
             backward = None
         out: list[CodedEvent] = []
         text = sent.span.text
@@ -1208,16 +1231,17 @@ def _is_clause(tok: Any) -> bool:
     return True
 
 
-def _one_per_clause(span: Any, coded: list[int]) -> list[int]:
-    """Of the coded word positions, the one nearest each main clause's head
-    (ties: the earlier word)."""
-    best: dict[int, tuple[int, int]] = {}
+def _one_per_clause(span: Any, coded: list[int], dyadic: set[int]) -> list[int]:
+    """Of the coded word positions, the one nearest each main clause's head; a word
+    with a target (in ``dyadic``) beats one without; ties: the earlier word."""
+    best: dict[int, tuple[bool, int, int]] = {}
     doc = span.doc
     for i in coded:
         head, depth = _clause_head(doc[i])
-        if head.i not in best or (depth, i) < best[head.i]:
-            best[head.i] = (depth, i)
-    return sorted(i for _depth, i in best.values())
+        rank = (i not in dyadic, depth, i)
+        if head.i not in best or rank < best[head.i]:
+            best[head.i] = rank
+    return sorted(rank[2] for rank in best.values())
 
 
 def _inside_complement(inner: Any, outer: Any) -> bool:
