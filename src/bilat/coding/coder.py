@@ -221,10 +221,13 @@ class _Sentence:
 
     def _phrase(self, entries: Iterable[ActorEntry | AgentEntry], i: int) -> tuple[Any, int] | None:
         up = self.up
+        size = len(up)
         for entry in entries:
             words = entry.words
             end = i + len(words)
-            if end <= len(up) and all(up[i + k] == words[k] for k in range(1, len(words))):
+            if end > size or (end > i + 1 and up[i + 1] != words[1]):
+                continue
+            if all(up[i + k] == words[k] for k in range(2, len(words))):
                 return entry, end
         return None
 
@@ -864,10 +867,32 @@ class Coder:
             k = end[0]
         return k, used
 
+    def _synset_heads(self, name: str) -> frozenset[str]:
+        """The first words of every phrase of synset ``name`` (nested synsets too), cached
+        on the dictionaries."""
+        dicts = self.dictionaries
+        cache = dicts.synset_heads
+        if name not in cache:
+            cache[name] = frozenset()  # a synset that names itself ends here
+            heads: set[str] = set()
+            for phrase in dicts.synsets.get(name, ()):
+                first = phrase.split()[0] if phrase.split() else ""
+                if first.startswith("&"):
+                    heads |= self._synset_heads(first)
+                elif first:
+                    heads.add(first.lstrip("({"))
+            cache[name] = frozenset(heads)
+        return cache[name]
+
     def _match_at(self, part: str, tokens: list[_Tok], k: int) -> tuple[int, int] | None:
         if k >= len(tokens):
             return None
         if part.startswith("&"):
+            # quick refusal: the token is not the first word of any of the synset's phrases
+            up, lemma, _det = tokens[k]
+            heads = self._synset_heads(part)
+            if not (up in heads or lemma in heads or up[:-1] in heads or up[:-2] in heads):
+                return None
             best: tuple[int, int] | None = None
             for phrase in self.dictionaries.synsets.get(part, ()):
                 if phrase.startswith("&"):

@@ -68,7 +68,7 @@ PHOENIX_FILES = {
     "verbs": ("CAMEO.2.0.txt",),
     "discards": ("Phoenix.discards.txt",),
 }
-_CACHE_FORMAT = "2"
+_CACHE_FORMAT = "4"
 
 
 def phoenix_dir() -> Path:

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ class Pattern:
         """Words (not word classes) that must occur before the verb."""
         return _plain(self.before)
 
-    @property
+    @cached_property
     def weight(self) -> int:
         """How specific the pattern is: the number of words it must match."""
         return sum(len(w.lstrip("({").split()) for w in (*self.before, *self.after))
@@ -179,6 +179,7 @@ class Dictionaries:
     problems: list[str] = field(default_factory=list)
 
     story_regex: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    synset_heads: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add_actor(self, entry: ActorEntry) -> None:
         """Index an actor entry by its first word (longest phrases first; among
