@@ -54,8 +54,9 @@ def test_every_data_file_names_its_source() -> None:
     with (folder / "SOURCES.csv").open(encoding="utf-8") as handle:
         listed = {row["file"]: row["source"] for row in csv.DictReader(handle)}
     for path in Path(folder).iterdir():
-        if path.name != "SOURCES.csv":
-            assert listed.get(path.name), f"{path.name} has no source in SOURCES.csv"
+        name = path.name + "/" if path.is_dir() else path.name
+        if name != "SOURCES.csv":
+            assert listed.get(name), f"{name} has no source in SOURCES.csv"
     assert all(anchor.source for anchor in anchors())
     with (folder / "bilat.leaders.csv").open(encoding="utf-8") as handle:
         assert all(row["source"] for row in csv.DictReader(handle))

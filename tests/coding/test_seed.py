@@ -13,7 +13,8 @@ from bilat.coding import Coder
 @pytest.fixture(scope="module")
 def seed_records(shared: Path, nlp: object) -> list[dict[str, Any]]:
     text = (shared / "seed" / "us-pakistan-partnership.txt").read_text(encoding="utf-8")
-    return Coder(nlp=nlp, modalities=None).code_records(text, "2016-01-01", "seed")
+    coder = Coder(dicts="bilat", nlp=nlp, modalities=None, all_events=True)
+    return coder.code_records(text, "2016-01-01", "seed")
 
 
 # (what, actor country, recipient country, CAMEO root, first year, last year or None)

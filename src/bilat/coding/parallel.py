@@ -24,13 +24,18 @@ def code_file(
     doc_date: dt.date | None = None,
     dicts: str | None = None,
     modalities: Sequence[str] | None = None,
+    all_events: bool = False,
 ) -> list[dict[str, Any]]:
     """Code one file and return its event records (``doc_id`` = the file name)."""
     from bilat.coding.coder import Coder
     from bilat.coding.modality import FACTS
 
     path = Path(path)
-    coder = Coder(dicts=dicts, modalities=tuple(modalities) if modalities else FACTS)
+    coder = Coder(
+        dicts=dicts,
+        modalities=tuple(modalities) if modalities else FACTS,
+        all_events=all_events,
+    )
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -43,10 +48,11 @@ def _code_file_safe(
     doc_date: dt.date | None = None,
     dicts: str | None = None,
     modalities: Sequence[str] | None = None,
+    all_events: bool = False,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """:func:`code_file`, with a bad document reported instead of raised."""
     try:
-        return code_file(path, doc_date, dicts, modalities), None
+        return code_file(path, doc_date, dicts, modalities, all_events), None
     except InputError as err:
         return [], f"{Path(path).name}: {err}"
 
@@ -61,6 +67,7 @@ def code_files(
     scheduler: str | None = None,
     workers: int = 2,
     errors: list[str] | None = None,
+    all_events: bool = False,
 ) -> list[dict[str, Any]]:
     """Code many files; ``engine="dask"`` spreads them over a Dask cluster.
 
@@ -76,6 +83,8 @@ def code_files(
     errors:
         When given, a document that cannot be coded (binary, not English) is
         skipped and its message appended here; otherwise the error is raised.
+    all_events:
+        Every event of a sentence, not one per clause (see :class:`~bilat.coding.Coder`).
 
     Raises
     ------
@@ -95,9 +104,9 @@ def code_files(
         out: list[dict[str, Any]] = []
         for path in paths:
             if errors is None:
-                out.extend(code_file(path, doc_date, dicts, mods))
+                out.extend(code_file(path, doc_date, dicts, mods, all_events))
                 continue
-            records, error = _code_file_safe(path, doc_date, dicts, mods)
+            records, error = _code_file_safe(path, doc_date, dicts, mods, all_events)
             out.extend(records)
             if error is not None:
                 errors.append(error)
@@ -109,7 +118,7 @@ def code_files(
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     else:
@@ -121,6 +130,7 @@ def code_files(
             doc_date=doc_date,
             dicts=dicts,
             modalities=mods,
+            all_events=all_events,
             pure=False,
         )
         results = client.gather(futures)

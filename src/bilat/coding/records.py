@@ -13,6 +13,7 @@ from bilat.events import content_id, validate_record
 __all__ = ["split_actor", "to_records"]
 
 DATASET = "coded"
+MODEL_DATASET = "coded-model"  # events the event-type model proposed (coder="model")
 
 
 @lru_cache(maxsize=4096)
@@ -87,12 +88,12 @@ def to_records(
             "goldstein": info.goldstein,
             "domain": info.domain,
             "modality": event.modality,
-            "dataset": DATASET,
+            "dataset": MODEL_DATASET if event.coder == "model" else DATASET,
             "doc_id": doc_id,
             "sentence": event.sentence.strip(),
             "span": f"{event.span[0]}:{event.span[1]}",
             "weight": 1.0,
         }
-        record["id"] = content_id(record, DATASET)
+        record["id"] = content_id(record, record["dataset"])
         out.append(validate_record(record))
     return out
