@@ -85,8 +85,10 @@ def _split_host(value: str) -> tuple[str, int | None] | None:
     """``(host, port)`` of a ``Host`` header value (port None when absent); None if malformed."""
     value = value.strip().lower()
     if value.startswith("["):
-        host, _, rest = value.partition("]")
-        host += "]"
+        host, bracket, rest = value.partition("]")
+        if not bracket:
+            return None
+        host += bracket
         if rest and not rest.startswith(":"):
             return None
         port_text = rest[1:] if rest else None

@@ -175,8 +175,10 @@ def clean_text(text: str, *, check_language: bool = True) -> str:
     return text
 
 
-#: Longest unit the coder hands to spaCy at once (characters). spaCy's memory grows with
-#: the text parsed per batch (``Coder.batch_size`` units), so the cap keeps it flat.
+#: Longest unit (characters) the coder hands spaCy as one document. spaCy's memory grows
+#: with the text in one ``nlp.pipe`` batch (``Coder.batch_size`` units, 64 x 600 characters
+#: here): measured peak RSS of ``Coder.code_records`` on 1 MB of text with no blank lines,
+#: 64 units per batch: 2,000-character units 684 MB, 1,000: 464 MB, 600: 372 MB.
 UNIT_CHARS = 600
 
 _NON_SPACE = re.compile(r"\S")
