@@ -3,11 +3,16 @@ headers, no server paths in answers, and heavy work off the event loop with a li
 
 In-process tests drive the real FastAPI app through one TestClient (one event loop,
 requests from several threads); one test runs the real ``bilat serve`` (uvicorn) in a
-subprocess on a loopback port and talks to it over TCP.
+subprocess on a loopback port and talks to it over TCP. Run as a script, this file
+sends the full-size bombs to a real server and prints its peak RSS and how many
+health checks it answered meanwhile (figures in the report, not a test)::
+
+    PYTHONPATH=src python -m tests.reliability.test_serve_security
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -186,13 +191,13 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
+@contextlib.contextmanager
+def _serve(folder: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
     """``bilat serve`` on 127.0.0.1 and a free port, in a subprocess (stopped afterwards)."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": _source_path()}
-    command = ["serve", "--port", str(port), "--out", str(tmp_path)]
-    log = (tmp_path / "serve.log").open("wb")
+    command = ["serve", "--port", str(port), "--out", str(folder)]
+    log = (folder / "serve.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-c", _RUN_BILAT, *command], stderr=log, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -203,7 +208,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]
                     break
             except httpx.TransportError:
                 pass
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            assert proc.poll() is None, (folder / "serve.log").read_text()
             assert time.monotonic() < deadline, "bilat serve did not start within 60 s"
             time.sleep(0.2)
         yield url, port, proc
@@ -211,6 +216,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
+    """``bilat serve`` in a subprocess, serving ``tmp_path``."""
+    with _serve(tmp_path) as found:
+        yield found
 
 
 def test_a_real_server_checks_host_and_origin(
@@ -358,3 +370,56 @@ def test_heavy_requests_beyond_the_limit_get_503(tmp_path: Path) -> None:
         # the slot is free again
         again = client.post("/api/ingest", files={"file": ("e.zip", _bomb(10))})
         assert again.status_code == 200, again.text
+
+
+def _peak_rss_mb(pid: int) -> int:
+    """A process's peak resident set (VmHWM), in MiB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    raise RuntimeError("no VmHWM in /proc")  # pragma: no cover - Linux only
+
+
+def main() -> None:
+    """Send the two full-size bombs to a real ``bilat serve`` and print what they cost it."""
+    bombs = {
+        "zip of 1 event + 2,000,000 bad lines": ("/api/ingest", _bomb(2_000_000)),
+        "2 MB of text in one line": ("/api/code", no_blank_lines_text(1_990_000).encode()),
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="bilat-serve-bombs-") as folder,
+        _serve(Path(folder)) as (url, _, proc),
+        httpx.Client(base_url=url, timeout=3600) as http,
+    ):
+        start_rss = _peak_rss_mb(proc.pid)
+        for name, (path, payload) in bombs.items():
+            done: list[Any] = []
+            started = time.monotonic()
+            upload = _post_in_thread(http, path, payload, done)
+            answered, slowest = 0, 0.0
+            while upload.is_alive():
+                asked = time.monotonic()
+                if http.get("/api/health").json()["busy"]:
+                    answered += 1
+                slowest = max(slowest, time.monotonic() - asked)
+                time.sleep(0.5)
+            upload.join()
+            print(
+                json.dumps(
+                    {
+                        "bomb": name,
+                        "upload_bytes": len(payload),
+                        "status": done[0].status_code,
+                        "seconds": round(time.monotonic() - started, 1),
+                        "health_answers_while_busy": answered,
+                        "slowest_health_s": round(slowest, 3),
+                        "server_peak_rss_mb": _peak_rss_mb(proc.pid),
+                        "server_rss_at_start_mb": start_rss,
+                    }
+                ),
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -177,8 +177,9 @@ def clean_text(text: str, *, check_language: bool = True) -> str:
 
 #: Longest unit (characters) the coder hands spaCy as one document. spaCy's memory grows
 #: with the text in one ``nlp.pipe`` batch (``Coder.batch_size`` units, 64 x 600 characters
-#: here): measured peak RSS of ``Coder.code_records`` on 1 MB of text with no blank lines,
-#: 64 units per batch: 2,000-character units 684 MB, 1,000: 464 MB, 600: 372 MB.
+#: here). Measured peak RSS of ``Coder.code_records`` on 1 MB of text on one line, 64 units
+#: per batch: 2,000-character units 684 MB, 1,000: 464 MB, 600: 372 MB; the old 20,000-character
+#: cap took 1.4 GB on 400 KB.
 UNIT_CHARS = 600
 
 _NON_SPACE = re.compile(r"\S")
