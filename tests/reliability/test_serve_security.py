@@ -7,7 +7,7 @@ subprocess on a loopback port and talks to it over TCP. Run as a script, this fi
 sends the full-size bombs to a real server and prints its peak RSS and how many
 health checks it answered meanwhile (figures in the report, not a test)::
 
-    PYTHONPATH=src python -m tests.reliability.test_serve_security
+    PYTHONPATH=src python -m tests.reliability.test_serve_security [zip|text]
 """
 
 from __future__ import annotations
@@ -380,19 +380,22 @@ def _peak_rss_mb(pid: int) -> int:
     raise RuntimeError("no VmHWM in /proc")  # pragma: no cover - Linux only
 
 
-def main() -> None:
-    """Send the two full-size bombs to a real ``bilat serve`` and print what they cost it."""
+def main(which: str = "") -> None:
+    """Send each full-size bomb (or those whose name contains ``which``) to a fresh real
+    ``bilat serve`` and print what it cost the server."""
     bombs = {
         "zip of 1 event + 2,000,000 bad lines": ("/api/ingest", _bomb(2_000_000)),
         "2 MB of text in one line": ("/api/code", no_blank_lines_text(1_990_000).encode()),
     }
-    with (
-        tempfile.TemporaryDirectory(prefix="bilat-serve-bombs-") as folder,
-        _serve(Path(folder)) as (url, _, proc),
-        httpx.Client(base_url=url, timeout=3600) as http,
-    ):
-        start_rss = _peak_rss_mb(proc.pid)
-        for name, (path, payload) in bombs.items():
+    for name, (path, payload) in bombs.items():
+        if which not in name:
+            continue
+        with (
+            tempfile.TemporaryDirectory(prefix="bilat-serve-bombs-") as folder,
+            _serve(Path(folder)) as (url, _, proc),
+            httpx.Client(base_url=url, timeout=3600) as http,
+        ):
+            start_rss = _peak_rss_mb(proc.pid)
             done: list[Any] = []
             started = time.monotonic()
             upload = _post_in_thread(http, path, payload, done)
@@ -422,4 +425,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else "")
