@@ -84,20 +84,26 @@ def _source_path() -> str:
     return os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parents[2] / "src")
 
 
+# The child writes its own peak RSS (VmHWM, KiB) when it exits. Not ru_maxrss: on Linux a
+# child's ru_maxrss also counts the parent's resident memory at fork (a big pytest process).
+_RUN_MEASURED = (
+    "import atexit, os, re\n"
+    "def _peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    found = re.search(r'VmHWM:\\s+(\\d+)', status).group(1)\n"
+    "    open(os.environ['BILAT_PEAK_FILE'], 'w').write(found)\n"
+    "atexit.register(_peak)\n" + _RUN_BILAT
+)
+
+
 def code_peak_rss(path: Path, db: Path) -> tuple[int, dict[str, object]]:
     """Run ``bilat code PATH --db DB --json`` in a fresh process: (peak RSS in bytes, summary)."""
-    env = {**os.environ, "PYTHONPATH": _source_path()}
-    command = [sys.executable, "-c", _RUN_BILAT, "code", str(path), "--db", str(db)]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([*command, "--json"], stdout=out, stderr=err, env=env)
-        # wait4 gives this child's own resource usage (ru_maxrss: peak RSS in KiB on Linux)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    assert proc.returncode == 0, stderr
-    return usage.ru_maxrss * 1024, json.loads(stdout)
+    peak_file = db.with_suffix(".peak")
+    env = {**os.environ, "PYTHONPATH": _source_path(), "BILAT_PEAK_FILE": str(peak_file)}
+    command = [sys.executable, "-c", _RUN_MEASURED, "code", str(path), "--db", str(db), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return int(peak_file.read_text()) * 1024, json.loads(done.stdout)
 
 
 # -- the splitter ---------------------------------------------------------------------------
