@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import warnings
 from pathlib import Path
@@ -19,12 +20,19 @@ elif importlib.util.find_spec("schemathesis") is None:  # pragma: no cover
     collect_ignore_glob.append("test_openapi.py")
 
 
+#: Where the test client addresses the app: a loopback Host the app's guard accepts.
+LOCAL_URL = "http://127.0.0.1"
+
+
 def client_class() -> Any:
-    """FastAPI's TestClient (its import warns that httpx will be replaced; not our concern)."""
+    """FastAPI's TestClient addressing the app as ``LOCAL_URL`` (``base_url=`` overrides it).
+
+    Its import warns that httpx will be replaced; not our concern.
+    """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
         from fastapi.testclient import TestClient
-    return TestClient
+    return functools.partial(TestClient, base_url=LOCAL_URL)
 
 
 @pytest.fixture(scope="session")

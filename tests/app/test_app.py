@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,22 @@ def test_health(client: Any) -> None:
     assert body["report"] is True
 
 
-def test_home_page_is_self_contained(client: Any) -> None:
+def test_home_page_loads_only_its_own_assets(client: Any) -> None:
     page = client.get("/")
     assert page.status_code == 200
     text = page.text
     assert 'id="whatif"' in text
-    assert "<script src" not in text
+    # no inline script or style (the CSP forbids them): one script and one style sheet, both ours
+    assert re.findall(r"<script[^>]*>", text) == ['<script src="/assets/app.js">']
+    assert re.findall(r"<link[^>]*>", text) == ['<link rel="stylesheet" href="/assets/app.css">']
+    assert "<style" not in text
+    assert " style=" not in text
     assert "http://" not in text
     assert "https://" not in text
+    script = client.get("/assets/app.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "fetch(" in script.text
+    assert client.get("/assets/app.css").headers["content-type"].startswith("text/css")
 
 
 def test_report_is_served(client: Any, study_dir: Path) -> None:

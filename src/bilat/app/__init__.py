@@ -16,10 +16,13 @@ from bilat.errors import MissingExtraError
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["MAX_UPLOAD_BYTES", "create_app", "require_app_extra"]
+__all__ = ["MAX_HEAVY_REQUESTS", "MAX_UPLOAD_BYTES", "create_app", "require_app_extra"]
 
 #: Largest upload the app accepts (bytes).
 MAX_UPLOAD_BYTES = 2_000_000
+
+#: Heavy requests (ingest, coding, what-if runs) that may run at once; one more gets 503.
+MAX_HEAVY_REQUESTS = 2
 
 
 def require_app_extra() -> None:
@@ -40,6 +43,7 @@ def create_app(
     study_dir: str | Path | None = None,
     *,
     max_upload: int = MAX_UPLOAD_BYTES,
+    max_heavy: int = MAX_HEAVY_REQUESTS,
 ) -> FastAPI:
     """Build the FastAPI application.
 
@@ -53,6 +57,8 @@ def create_app(
         is fixed here, never taken from a request.
     max_upload:
         Largest accepted upload, in bytes.
+    max_heavy:
+        Heavy requests that may run at once, each in a worker thread.
 
     Raises
     ------
@@ -63,4 +69,4 @@ def create_app(
     from bilat.app.server import build_app
 
     folder = None if study_dir is None else Path(study_dir).resolve()
-    return build_app(case, folder, max_upload)
+    return build_app(case, folder, max_upload, max_heavy)

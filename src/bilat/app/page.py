@@ -1,4 +1,6 @@
-"""The app's HTML pages: self-contained (inline CSS and script, no CDN)."""
+"""The app's HTML pages. They load only the app's own script and style sheet
+(``/assets/app.js``, ``/assets/app.css``, from the same origin, no CDN), hold no
+inline script or style, and so run under a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -10,17 +12,17 @@ from typing import Any
 from bilat._paths import package_data
 from bilat.study.case import Case
 
-__all__ = ["app_page", "no_report_page"]
+__all__ = ["app_page", "asset", "no_report_page"]
 
 
 @cache
-def _asset(name: str) -> str:
-    """A file of ``bilat/app/assets`` (inlined into pages: the app loads nothing else)."""
+def asset(name: str) -> str:
+    """A file of ``bilat/app/assets``: the page template, its script and its style sheet."""
     return package_data("app", "assets", name).read_text(encoding="utf-8")
 
 
 def _template(name: str) -> Template:
-    return Template(_asset(name))
+    return Template(asset(name))
 
 
 def _answer_block(answer: dict[str, Any] | None) -> str:
@@ -58,8 +60,6 @@ def app_page(case: Case, answer: dict[str, Any] | None, has_report: bool) -> str
         question=html.escape(case.question),
         answer=_answer_block(answer),
         report=report,
-        css=_asset("app.css"),
-        script=_asset("app.js"),
     )
 
 
@@ -67,7 +67,8 @@ def no_report_page(case: Case) -> str:
     """Shown at /report when no study has been run in the served folder."""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>No report</title>'
-        f"<style>{_asset('app.css')}</style></head><body><main class='wrap'><section>"
+        '<link rel="stylesheet" href="/assets/app.css"></head>'
+        "<body><main class='wrap'><section>"
         f"<h2>No report yet</h2><p>Run <code>bilat study {html.escape(case.name)} --out DIR"
         "</code>, then <code>bilat serve --out DIR</code>.</p><p><a href='/'>Back</a></p>"
         "</section></main></body></html>"

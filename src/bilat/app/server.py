@@ -4,6 +4,7 @@ Routes
 ------
 ``GET /``                 the app page: the answer, the what-if controls, uploads
 ``GET /report``           the study's report (from the study folder given at start-up)
+``GET /assets/app.js``    the page's script, ``GET /assets/app.css`` its style sheet
 ``GET /api/health``       liveness and what is available
 ``GET /api/answer``       the study's answer.json
 ``GET /api/policies``     the built-in policies, their instruments and the instruments' ranges
@@ -12,25 +13,32 @@ Routes
 ``POST /api/ingest``      upload an event file (bilat JSONL or CSV) into the app's store
 ``GET /api/events/stats`` counts of the app's store
 
-Safety: the app binds 127.0.0.1 unless told otherwise; nothing from a request
-names a file — uploads are read into memory (at most ``max_upload`` bytes) and,
-where a reader needs a file, written to a temporary file whose name bilat
-chooses; every input is validated and a bad one gets a 4xx answer naming it.
+Safety: the app binds 127.0.0.1 unless told otherwise; :class:`~bilat.app.guard.Guard`
+refuses a foreign ``Host`` (400) and a cross-origin state change (403) and adds
+the security headers to every answer; uploads, coding and what-if runs run in
+worker threads, at most ``max_heavy`` at once (:class:`~bilat.app.guard.HeavyWork`;
+one more gets 503), so the server keeps answering. Nothing from a request names a
+file — uploads are read into memory (at most ``max_upload`` bytes) and, where a
+reader needs a file, written to a temporary file whose name bilat chooses; every
+input is validated and a bad one gets a 4xx answer naming it, with no server
+path in it (:func:`~bilat.app.guard.public_message`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import FastAPI, File, Form, HTTPException, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bilat import __version__
+from bilat.app.guard import REPORT_CSP, Guard, HeavyWork, public_message
 from bilat.errors import BilatError, InputError
 from bilat.events import EventStore
 from bilat.study import whatif
@@ -57,6 +65,8 @@ class Health(BaseModel):
     simulator: bool
     coder: bool
     record: bool
+    busy: int = Field(..., description="Heavy requests (uploads, coding, what-if runs) running.")
+    heavy_limit: int = Field(..., description="How many heavy requests may run at once.")
 
 
 class SimulateRequest(BaseModel):
@@ -204,20 +214,28 @@ class BodyLimit:
 
 
 def _error(status: int, err: Exception) -> HTTPException:
-    return HTTPException(status_code=status, detail=str(err))
+    return HTTPException(status_code=status, detail=public_message(str(err)))
 
 
-def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAPI:
+_LOG = logging.getLogger("bilat.app")
+
+
+def build_app(case_name: str, study_dir: Path | None, max_upload: int, max_heavy: int) -> FastAPI:
     """The FastAPI application (see the module docstring)."""
     case = get_case(case_name)
     state = _State(case)
+    heavy = HeavyWork(max_heavy)
+    # no /docs or /redoc: they load scripts from a CDN, which the app's CSP forbids
     app = FastAPI(
         title="bilat",
         version=__version__,
         description=f"What-if questions on the {case.title} study.",
+        docs_url=None,
+        redoc_url=None,
     )
     # multipart framing adds a little to the file itself
     app.add_middleware(BodyLimit, limit=max_upload + 64_000)
+    app.add_middleware(Guard)  # added last: the outermost layer sees every request first
     report_path = None if study_dir is None else study_dir / "report.html"
     answer_path = None if study_dir is None else study_dir / "answer.json"
 
@@ -236,7 +254,22 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
             from bilat.app.page import no_report_page
 
             return HTMLResponse(no_report_page(case), status_code=404)
-        return HTMLResponse(report_path.read_text(encoding="utf-8"))
+        return HTMLResponse(
+            report_path.read_text(encoding="utf-8"),
+            headers={"Content-Security-Policy": REPORT_CSP},
+        )
+
+    @app.get("/assets/app.js", include_in_schema=False)
+    def script() -> Response:
+        from bilat.app.page import asset
+
+        return Response(asset("app.js"), media_type="text/javascript")
+
+    @app.get("/assets/app.css", include_in_schema=False)
+    def style() -> Response:
+        from bilat.app.page import asset
+
+        return Response(asset("app.css"), media_type="text/css")
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -253,6 +286,8 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
             simulator=whatif.simulator_available(),
             coder=whatif.coder_available(),
             record=whatif.record_available(),
+            busy=heavy.busy,
+            heavy_limit=heavy.limit,
         )
 
     @app.get("/api/answer", responses={404: {"description": "No study has been run."}})
@@ -276,12 +311,13 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
         response_model=SimulateResponse,
         responses={
             400: {"description": "An unknown policy or instrument, or a value out of range."},
-            503: {"description": "The simulator is missing."},
+            503: {"description": "The simulator is missing, or the app is busy."},
         },
     )
-    def simulate(request: SimulateRequest) -> dict[str, Any]:
+    async def simulate(request: SimulateRequest) -> dict[str, Any]:
         """Simulate a policy, possibly edited, against the baseline on common random numbers."""
-        try:
+
+        def work() -> dict[str, Any]:
             return whatif.what_if(
                 case,
                 request.policy,
@@ -290,6 +326,9 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
                 years=request.years,
                 seed=request.seed,
             )
+
+        try:
+            return await heavy.run(work)
         except whatif.Unavailable as err:
             raise _error(503, err) from err
         except BilatError as err:
@@ -301,7 +340,7 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
         responses={
             400: {"description": "Not text, or a bad date."},
             413: {"description": "Too large."},
-            503: {"description": "The coder is missing."},
+            503: {"description": "The coder is missing, or the app is busy."},
         },
     )
     async def code(
@@ -311,12 +350,18 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
     ) -> dict[str, Any]:
         """Code an uploaded text into events (every modality; facts are asserted or reported)."""
         data = await _read_limited(file, max_upload)
-        try:
+
+        def work() -> dict[str, Any]:
             date = _parse_date(doc_date)
             text = whatif.decode_text(data)
-            target = state.get_store() if store else None
+            if not store:
+                return whatif.code_upload(text, date, None)
+            target = state.get_store()
             with state.lock:
                 return whatif.code_upload(text, date, target)
+
+        try:
+            return await heavy.run(work)
         except whatif.Unavailable as err:
             raise _error(503, err) from err
         except BilatError as err:
@@ -328,7 +373,7 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
         responses={
             400: {"description": "Not an event file."},
             413: {"description": "Too large."},
-            503: {"description": "The ingest readers are missing."},
+            503: {"description": "The ingest readers are missing, or the app is busy."},
         },
     )
     async def ingest(
@@ -342,10 +387,16 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
     ) -> dict[str, Any]:
         """Ingest an uploaded event file into the app's store; bad rows are quarantined."""
         data = await _read_limited(file, max_upload)
-        try:
+
+        def work() -> dict[str, Any]:
             store = state.get_store()
             with state.lock:
-                return whatif.ingest_upload(data, fmt, store)
+                found = whatif.ingest_upload(data, fmt, store)
+            found["reasons"] = [public_message(r) for r in found["reasons"]]
+            return found
+
+        try:
+            return await heavy.run(work)
         except whatif.Unavailable as err:
             raise _error(503, err) from err
         except BilatError as err:
@@ -363,7 +414,16 @@ def build_app(case_name: str, study_dir: Path | None, max_upload: int) -> FastAP
 
     @app.exception_handler(BilatError)
     async def _bilat_error(_: Any, err: BilatError) -> JSONResponse:
-        return JSONResponse({"detail": str(err)}, status_code=400)
+        return JSONResponse({"detail": public_message(str(err))}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, err: Exception) -> JSONResponse:
+        # the traceback goes to the server's log, never to the client
+        _LOG.error("%s %s failed", request.method, request.url.path, exc_info=err)
+        return JSONResponse(
+            {"detail": f"internal error ({type(err).__name__}); the server's log has the details"},
+            status_code=500,
+        )
 
     return app
 
