@@ -92,7 +92,7 @@ def read_unvotes(ctx: Context) -> None:
 
 
 #: One pass over the 870k votes: each vote joined with its roll call (year, important flag) and
-#: the US vote on it, counted per country name, US-or-not, year and flag (~25k rows).  The pairs
+#: the US vote on it, counted per country name, US-or-not, year and flag (~17k rows).  The pairs
 #: to map, the agreement and the row accounting are all computed from these counts.
 UN_COUNTS_SQL = """
 CREATE OR REPLACE TABLE un_counts AS
