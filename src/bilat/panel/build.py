@@ -53,7 +53,9 @@ __all__ = [
     "assemble",
     "build_labels",
     "build_panel",
+    "check_keys",
     "default_sources",
+    "join_sources",
     "read_sources",
     "write_parquet",
 ]
@@ -210,6 +212,28 @@ def build_labels(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_labels")
 
 
+def check_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise :class:`StoreError` if a ``src_*`` table repeats a ``(ccode, year)`` key.
+
+    One query counts the surplus rows of every table (no round trip per table).
+    """
+    query = " UNION ALL ".join(
+        f"SELECT {i} AS i, count(*) - count(DISTINCT (ccode, year)) AS extra FROM {t}"
+        for i, t in enumerate(SOURCE_TABLES)
+    )
+    for i, extra in con.execute(
+        f"SELECT i, extra FROM ({query}) WHERE extra > 0 ORDER BY i"
+    ).fetchall():
+        raise StoreError(
+            f"panel build: {SOURCE_TABLES[i]} has {extra} duplicate (ccode, year) keys"
+        )
+
+
+def join_sources(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Run :data:`ASSEMBLE_SQL` on ``con`` (needs the ``src_*`` tables and ``labels``)."""
+    return con.sql(ASSEMBLE_SQL).to_arrow_table()
+
+
 def _typed(table: pa.Table) -> pa.Table:
     types = {"INTEGER": pa.int32(), "DOUBLE": pa.float64(), "VARCHAR": pa.string()}
     types["BOOLEAN"] = pa.bool_()
@@ -220,12 +244,9 @@ def _typed(table: pa.Table) -> pa.Table:
 def assemble(ctx: Context) -> dict[str, pa.Table]:
     """Join the ``src_*`` tables into the four output tables (Arrow, deterministic order)."""
     con = ctx.con
-    for table in SOURCE_TABLES:
-        extra = con.sql(f"SELECT count(*) - count(DISTINCT (ccode, year)) FROM {table}").fetchall()
-        if extra[0][0]:
-            raise StoreError(f"panel build: {table} has {extra[0][0]} duplicate (ccode, year) keys")
+    check_keys(con)
     build_labels(con)
-    dyad_year = _typed(con.sql(ASSEMBLE_SQL).to_arrow_table())
+    dyad_year = _typed(join_sources(con))
     columns = pa.Table.from_pylist(
         [
             {

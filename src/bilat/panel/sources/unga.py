@@ -1,10 +1,12 @@
 """UN General Assembly: roll-call agreement with the US (unvotes) and ideal points (BSV).
 
-The 870k country votes are aggregated inside DuckDB: the pandas frame pyreadr returns is
-registered with the build's connection and one SQL query joins every vote with the US vote on
-the same roll call and the roll call's date and "important vote" flag.  Agreement is the share
-of roll calls both voted in (yes, no or abstain) where the two votes are identical; the year is
-the calendar year of the roll call's date.
+The 870k country votes are aggregated inside DuckDB: the Arrow table of the votes is registered
+with the build's connection and one pass (:data:`UN_COUNTS_SQL`) joins every vote with its roll
+call's year and "important vote" flag and with the US vote on the same roll call, and counts
+them per country name and year.  The names are mapped to COW codes, and the agreement and the
+row accounting are computed from those few thousand counts; only the quarantine goes back to the
+individual votes.  Agreement is the share of roll calls both voted in (yes, no or abstain) where
+the two votes are identical; the year is the calendar year of the roll call's date.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ from bilat.panel.sources._base import US_COW, Context, map_frame
 __all__ = [
     "UN_ACCOUNT_SQL",
     "UN_AGREEMENT_SQL",
+    "UN_COUNTS_SQL",
+    "UN_PAIRS_SQL",
     "UN_QUARANTINE_SQL",
     "aggregate_votes",
     "load_roll_calls",
     "load_votes",
     "read_idealpoints",
     "read_unvotes",
+    "vote_account",
+    "vote_pairs",
+    "vote_quarantine",
 ]
 
 
@@ -67,80 +74,113 @@ def read_unvotes(ctx: Context) -> None:
     votes = ctx.open("unvotes", load_votes)
     con = ctx.con
     con.register("un_votes_df", votes)
-    pairs = con.execute(
-        """
-        SELECT DISTINCT v.country, c.year FROM un_votes_df v JOIN un_calls c USING (rcid)
-        WHERE v.country_code IS DISTINCT FROM 'US' ORDER BY 1, 2
-        """
-    ).fetchdf()
+    pairs = vote_pairs(con)
     ccode, reason = map_frame(pairs["country"], pairs["year"])
     pairs = pairs.assign(ccode=ccode, reason=reason)
     ctx.put("un_map", pairs)
     aggregate_votes(con)
-    bad = con.execute(UN_QUARANTINE_SQL).fetchdf()
-    ctx.quarantine("unvotes", bad)
-    (used, other, years_lo, years_hi) = con.execute(UN_ACCOUNT_SQL).fetchall()[0]
+    ctx.quarantine("unvotes", vote_quarantine(con))
+    used, other, years_lo, years_hi = vote_account(con)
     con.unregister("un_votes_df")
     ctx.account(
         "unvotes",
         read=votes.num_rows,
-        used=int(used),
-        out_of_scope=int(other),
+        used=used,
+        out_of_scope=other,
         years=pd.Series([years_lo, years_hi]),
     )
 
 
-_JOINED = """
+#: One pass over the 870k votes: each vote joined with its roll call (year, important flag) and
+#: the US vote on it, counted per country name, US-or-not, year and flag (~17k rows).  The pairs
+#: to map, the agreement and the row accounting are all computed from these counts.
+UN_COUNTS_SQL = """
+CREATE OR REPLACE TABLE un_counts AS
+WITH us AS (SELECT rcid, vote AS us_vote FROM un_votes_df WHERE country_code = 'US')
+SELECT v.country, coalesce(v.country_code = 'US', false) AS is_us, c.year, c.important,
+       count(*) AS n,
+       count(us.us_vote) AS n_with_us,
+       count(*) FILTER (WHERE v.vote = us.us_vote) AS n_same
 FROM un_votes_df v
 LEFT JOIN un_calls c USING (rcid)
-LEFT JOIN un_map m ON m.country = v.country AND m.year = c.year
-"""
-
-#: Agreement per partner-year in one query: every vote joined with the US vote on the same roll
-#: call, the roll call's year and important flag, and the partner's COW code.
-UN_AGREEMENT_SQL = """
-CREATE OR REPLACE TABLE src_unvotes AS
-WITH us AS (SELECT rcid, vote AS us_vote FROM un_votes_df WHERE country_code = 'US')
-SELECT m.ccode::INTEGER AS ccode, c.year::INTEGER AS year,
-       avg(CASE WHEN v.vote = us.us_vote THEN 1.0 ELSE 0.0 END) AS unga_agree_all,
-       avg(CASE WHEN v.vote = us.us_vote THEN 1.0 ELSE 0.0 END)
-           FILTER (WHERE c.important = 1) AS unga_agree_important,
-       count(*)::INTEGER AS unga_n_votes
-FROM un_votes_df v
-JOIN us USING (rcid)
-JOIN un_calls c USING (rcid)
-JOIN un_map m ON m.country = v.country AND m.year = c.year
-WHERE v.country_code IS DISTINCT FROM 'US' AND m.ccode IS NOT NULL AND m.ccode <> 2
+LEFT JOIN us USING (rcid)
 GROUP BY ALL
 """
 
-UN_QUARANTINE_SQL = f"""
+#: The (country name, roll-call year) pairs of the partner votes, to map to COW codes.
+UN_PAIRS_SQL = """
+SELECT DISTINCT country, year FROM un_counts
+WHERE NOT is_us AND year IS NOT NULL
+ORDER BY 1, 2
+"""
+
+#: Agreement per partner-year: the counts mapped to COW codes and summed.  Only votes on roll
+#: calls the US voted in count; the shares are exact ratios of integer counts, so they equal the
+#: mean of a 0/1 "same vote" column.
+UN_AGREEMENT_SQL = """
+CREATE OR REPLACE TABLE src_unvotes AS
+SELECT m.ccode::INTEGER AS ccode, k.year::INTEGER AS year,
+       sum(k.n_same) / sum(k.n_with_us) AS unga_agree_all,
+       sum(k.n_same) FILTER (WHERE k.important = 1)
+           / nullif(sum(k.n_with_us) FILTER (WHERE k.important = 1), 0) AS unga_agree_important,
+       sum(k.n_with_us)::INTEGER AS unga_n_votes
+FROM un_counts k
+JOIN un_map m ON m.country = k.country AND m.year = k.year
+WHERE NOT k.is_us AND m.ccode IS NOT NULL AND m.ccode <> 2
+GROUP BY ALL
+HAVING sum(k.n_with_us) > 0
+"""
+
+#: Partner votes whose roll call is unknown or whose (country, year) did not map.  The map's
+#: unmapped pairs are few, so the row-level pass joins the votes to that short list only.
+UN_QUARANTINE_SQL = """
+WITH bad AS (SELECT country, year, reason FROM un_map WHERE ccode IS NULL)
 SELECT v.row, 'country' AS field, v.country AS value,
-       CASE WHEN c.rcid IS NULL THEN 'roll call not in un_roll_calls' ELSE m.reason END
+       CASE WHEN c.rcid IS NULL THEN 'roll call not in un_roll_calls' ELSE b.reason END
            AS reason,
        c.year
-{_JOINED}
-WHERE v.country_code IS DISTINCT FROM 'US' AND (c.rcid IS NULL OR m.ccode IS NULL)
+FROM un_votes_df v
+LEFT JOIN un_calls c USING (rcid)
+LEFT JOIN bad b ON b.country = v.country AND b.year = c.year
+WHERE v.country_code IS DISTINCT FROM 'US'
+  AND (c.rcid IS NULL OR b.country IS NOT NULL OR v.country IS NULL)
 ORDER BY v.row
 """
 
 # used: the US votes and every partner vote that has a US vote to compare with;
-# out of scope: partner votes on roll calls the US did not vote in.
-UN_ACCOUNT_SQL = f"""
-SELECT count(*) FILTER (WHERE v.country_code = 'US' OR (m.ccode IS NOT NULL AND m.ccode <> 2
-                        AND v.rcid IN (SELECT rcid FROM un_votes_df WHERE country_code = 'US'))),
-       count(*) FILTER (WHERE v.country_code IS DISTINCT FROM 'US' AND m.ccode IS NOT NULL
-                        AND (m.ccode = 2 OR v.rcid NOT IN
-                             (SELECT rcid FROM un_votes_df WHERE country_code = 'US'))),
-       min(c.year), max(c.year)
-{_JOINED}
+# out of scope: partner votes on roll calls the US did not vote in, and votes mapped to the US.
+UN_ACCOUNT_SQL = """
+SELECT coalesce(sum(k.n) FILTER (WHERE k.is_us), 0)
+           + coalesce(sum(k.n_with_us) FILTER (WHERE NOT k.is_us AND m.ccode <> 2), 0),
+       coalesce(sum(k.n - k.n_with_us) FILTER (WHERE NOT k.is_us AND m.ccode <> 2), 0)
+           + coalesce(sum(k.n) FILTER (WHERE NOT k.is_us AND m.ccode = 2), 0),
+       min(k.year), max(k.year)
+FROM un_counts k
+LEFT JOIN un_map m ON m.country = k.country AND m.year = k.year
 """
 
 
+def vote_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Count the registered votes (``un_votes_df``, ``un_calls``) into ``un_counts`` and return
+    the distinct (country, year) pairs of the partner votes, sorted."""
+    con.execute(UN_COUNTS_SQL)
+    return con.execute(UN_PAIRS_SQL).fetchdf()
+
+
 def aggregate_votes(con: duckdb.DuckDBPyConnection) -> None:
-    """Aggregate the registered votes (``un_votes_df``, ``un_calls``, ``un_map``) into
-    ``src_unvotes`` inside DuckDB."""
+    """Aggregate ``un_counts`` with ``un_map`` into ``src_unvotes`` inside DuckDB."""
     con.execute(UN_AGREEMENT_SQL)
+
+
+def vote_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Partner votes whose roll call or country does not map: row, field, value, reason, year."""
+    return con.execute(UN_QUARANTINE_SQL).fetchdf()
+
+
+def vote_account(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, int]:
+    """Votes used, votes out of scope, first and last roll-call year."""
+    used, other, lo, hi = con.execute(UN_ACCOUNT_SQL).fetchall()[0]
+    return int(used), int(other), int(lo), int(hi)
 
 
 def read_idealpoints(ctx: Context) -> None:
