@@ -5,7 +5,8 @@ Run from the repository root::
     .venv/bin/python tools/build_record_series.py
 
 It reads the public datasets in ``../shared/data/dyadic`` (see that folder's
-PROVENANCE in ``../shared/data/eventdata/PROVENANCE.md``, section D) and the
+PROVENANCE in ``../shared/data/eventdata/PROVENANCE.md``, section D), the Greenbook and
+Foreign Aid Explorer files in ``../shared/data/panel/aid`` (``tools/build_record_aid.py``) and the
 hand-transcribed tables below (each row with its source), and writes one CSV
 per series. The CSVs are committed into the package, so bilat never needs
 ``../shared`` at run time; run this script again only to rebuild them.
@@ -26,6 +27,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_record_aid import build_aid_accounts, build_crs_aid  # noqa: E402
+
 from bilat._paths import shared_dir  # noqa: E402
 
 OUT = ROOT / "src" / "bilat" / "record" / "data" / "series"
@@ -40,10 +45,6 @@ KUX = (
 CRS = (
     "K. Alan Kronstadt, Pakistan-U.S. Relations, Congressional Research Service report "
     "RL33498 (successive editions, 2006-2013)"
-)
-CRS_AID = (
-    "K. Alan Kronstadt and Susan B. Epstein, Direct Overt U.S. Aid Appropriations for and "
-    "Military Reimbursements to Pakistan (Congressional Research Service table, updated annually)"
 )
 RENNACK = (
     "Dianne E. Rennack, India and Pakistan: U.S. Economic Sanctions, Congressional Research "
@@ -107,19 +108,6 @@ CPI_U: dict[int, float] = {
     2017: 245.120, 2018: 251.107, 2019: 255.657, 2020: 258.811, 2021: 270.970,
     2022: 292.655, 2023: 304.702, 2024: 313.689,
 }  # fmt: skip
-
-#: Coalition Support Fund reimbursements, US$ million, by fiscal year (CRS table).
-CSF_MILLIONS: dict[int, float] = {
-    2002: 1169,
-    2003: 1247,
-    2004: 705,
-    2005: 964,
-    2006: 862,
-    2007: 731,
-    2008: 1019,
-}
-#: CRS total of overt aid plus military reimbursements, US$ billion (ANCHORS.md).
-CRS_TOTAL_BILLIONS: dict[int, float] = {2009: 3.0, 2010: 4.5, 2011: 3.6, 2012: 2.6, 2013: 1.5}
 
 #: Pakistan's ruler at the end of each calendar year: (ruler, title, type, martial law).
 RULERS: list[tuple[int, int, str, str, str, bool]] = [
@@ -328,28 +316,6 @@ def build_greenbook(dyadic: Path) -> pd.DataFrame:
     return frame
 
 
-def build_crs_aid() -> pd.DataFrame:
-    frame = years(2002, 2013)
-    frame["csf_current_usd_millions"] = frame["year"].map(CSF_MILLIONS)
-    frame["csf_constant_2020_usd_millions"] = constant(
-        frame["csf_current_usd_millions"], frame["year"]
-    )
-    frame["total_current_usd_billions"] = frame["year"].map(CRS_TOTAL_BILLIONS)
-    frame["source"] = CRS_AID + "; deflator: " + BLS
-    frame["estimate"] = frame["year"].isin(CSF_MILLIONS).astype(int)
-    frame["note"] = ""
-    frame.loc[frame["year"].isin(CSF_MILLIONS), "note"] = (
-        "Coalition Support Fund amounts as recalled from the CRS table (estimate); their "
-        "FY2002-08 sum, 6,697 million, agrees with CRS's total of about 6.7 billion; "
-        "FY2002-08 aid and reimbursements together were about 12.1 billion"
-    )
-    frame.loc[frame["year"].isin(CRS_TOTAL_BILLIONS), "note"] = (
-        "total of overt aid and military reimbursements as given by CRS (rounded to 0.1 "
-        "billion); yearly Coalition Support Fund amounts not transcribed"
-    )
-    return frame
-
-
 def build_sanctions(dyadic: Path) -> pd.DataFrame:
     frame = years()
     estimate = pd.Series(0, index=frame.index)
@@ -460,7 +426,8 @@ def main() -> None:
         "cpi_u": build_cpi(),
         "aid_obligations": build_obligations(dyadic),
         "aid_greenbook": build_greenbook(dyadic),
-        "aid_crs": build_crs_aid(),
+        "aid_crs": build_crs_aid(constant),
+        "aid_accounts": build_aid_accounts(dyadic.parent / "panel" / "aid", constant),
         "sanctions": build_sanctions(dyadic),
         "regime": build_regime(dyadic),
         "alliance": build_alliance(dyadic),

@@ -34,7 +34,10 @@ def test_measure_json_contract(db: Path) -> None:
     payload = json.loads(result.output)
     assert set(payload) == {
         "dyad", "freq", "periods", "series", "breadth", "phases", "reciprocity", "latent", "notes",
+        "scope", "include_substate", "substate_left_out",
     }  # fmt: skip
+    assert payload["scope"] == "state-state"
+    assert payload["include_substate"] is False
     assert payload["dyad"] == "USA:PAK"
     assert payload["freq"] == "year"
     assert payload["periods"] == 12

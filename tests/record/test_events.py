@@ -39,10 +39,7 @@ EPISODES: dict[str, tuple[str, ...]] = {
         "record:1999-10-12-musharraf-coup",
         "record:1999-10-section-508-sanctions",
     ),
-    "2001 ultimatum": (
-        "record:2001-09-13-armitage-seven-demands",
-        "record:2001-09-stone-age-threat",
-    ),
+    "2001 ultimatum": ("record:2001-09-13-armitage-seven-demands",),
     "2001 waivers": ("record:2001-09-22-glenn-waiver-2001", "record:2001-10-27-pl-107-57"),
     "2001 cooperation": ("record:2001-10-bases-and-airspace-2001",),
     "al-Qaida suspects handed over": (
@@ -55,7 +52,7 @@ EPISODES: dict[str, tuple[str, ...]] = {
         "record:2016-08-csf-withheld-2016",
         "record:2018-09-csf-cancelled-2018",
     ),
-    "Kerry-Lugar-Berman act": ("record:2009-10-15-enhanced-partnership-act",),
+    "Kerry-Lugar-Berman act": ("record:2009-09-30-klb-house-passage",),
     "military's objections to KLB": ("record:2009-10-07-corps-commanders-klb",),
     "Raymond Davis": ("record:2011-01-27-raymond-davis-shooting",),
     "Abbottabad": ("record:2011-05-02-abbottabad-raid",),

@@ -78,7 +78,40 @@ def test_csf_estimates_agree_with_the_crs_total() -> None:
     assert csf.notna().all()
     assert csf.sum() / 1000 == pytest.approx(6.7, abs=0.05)
     assert crs.loc[2002:2008, "estimate"].all()
-    assert crs.loc[2009:2013, "total_current_usd_billions"].tolist() == [3.0, 4.5, 3.6, 2.6, 1.5]
+    totals = crs.loc[2009:2018, "total_current_usd_billions"].tolist()
+    assert totals == [3.04, 4.504, 3.581, 2.604, 2.633, 2.177, 1.604, 1.203, 0.59, 0.108]
+    # FY2013: the newer edition is the default, the older one is kept beside it
+    assert crs.loc[2013, "total_older_edition_usd_billions"] == pytest.approx(1.548)
+    assert crs.loc[2013, "csf_current_usd_millions"] == 1438
+    assert crs.loc[2013, "csf_older_edition_usd_millions"] == 353
+    assert "2019" in crs.loc[2013, "total_edition"]
+    assert crs.loc[2009:2016, "csf_current_usd_millions"].notna().all()
+    assert crs.loc[2017:2020, "csf_current_usd_millions"].isna().all()
+    assert crs["csf_edition"].where(crs["csf_current_usd_millions"].notna(), "x").ne("").all()
+
+
+def test_aid_accounts_split_the_greenbook_and_reach_2024() -> None:
+    aid = one("aid_accounts").set_index("year")
+    assert (aid.index.min(), aid.index.max()) == (1946, 2024)
+    green = aid.loc[1948:2020]
+    parts = (
+        green["greenbook_economic_constant_2020_usd"]
+        + green["greenbook_military_constant_2020_usd"]
+    )
+    assert np.allclose(parts, green["total_constant_2020_usd"])
+    assert (
+        green["greenbook_democracy_current_usd"] <= green["greenbook_economic_current_usd"]
+    ).all()
+    assert set(aid.loc[2021:2024, "total_source"]) == {"fae"}
+    assert aid.loc[2021:2024, "total_constant_2020_usd"].notna().all()
+    # the two sources agree closely where both cover a year (economic + military vs FAE total)
+    both = green["greenbook_economic_current_usd"] + green["greenbook_military_current_usd"]
+    ratio = both.loc[1980:2020] / green.loc[1980:2020, "fae_obligations_current_usd"]
+    assert ratio.between(0.9, 1.1).mean() > 0.9
+    # the military share moves: no fixed split
+    share = green["greenbook_military_current_usd"] / both
+    assert share.loc[1955:1965].mean() > 0.1
+    assert share.loc[1993:1997].max() < 0.05
 
 
 def test_alliance_memberships() -> None:

@@ -24,7 +24,7 @@ from bilat.claims.base import (
     cluster_bootstrap,
     ratio_bootstrap,
 )
-from bilat.claims.data import complete_classes, from_record, from_store
+from bilat.claims.data import complete_classes, from_record, from_store, state_events
 from bilat.claims.us_pakistan import (
     AidUnderMilitaryRule,
     AlliedAndSanctioned,
@@ -68,6 +68,7 @@ __all__ = [
     "ratio_bootstrap",
     "run_case",
     "run_claims",
+    "state_events",
 ]
 
 #: Every claim, in the order the article makes them.
@@ -118,9 +119,16 @@ def run_claims(
 
 
 def run_case(
-    case: str = "us-pakistan", *, n_boot: int = 2000, seed: int | None = 0
+    case: str = "us-pakistan",
+    *,
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    include_substate: bool = False,
 ) -> list[ClaimResult]:
     """Evaluate every claim of a built-in case on its record.
+
+    By default only state-state events enter the claims; ``include_substate``
+    also counts events with an armed non-state actor or recipient.
 
     Raises
     ------
@@ -132,4 +140,5 @@ def run_case(
             f"unknown case {case!r}; choose from {', '.join(CASES)}", field="case", value=case
         )
     patron, client = CASES[case]
-    return run_claims(from_record(patron, client), n_boot=n_boot, seed=seed)
+    data = from_record(patron, client, include_substate=include_substate)
+    return run_claims(data, n_boot=n_boot, seed=seed)

@@ -59,6 +59,10 @@ class ClaimData:
         the record says bear on it.
     label:
         Where the data came from, for reports (``"built-in record"``).
+    include_substate:
+        Whether ``events`` keeps events with an armed non-state actor or
+        recipient (see :func:`bilat.claims.data.state_events`); False by
+        default, so claims see state-state events only.
     """
 
     patron: str
@@ -67,6 +71,7 @@ class ClaimData:
     series: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     items: Mapping[str, Sequence[str]] = field(default_factory=dict)
     label: str = ""
+    include_substate: bool = False
 
     def directed(self, actor: str, recipient: str) -> pd.DataFrame:
         """Events from ``actor`` to ``recipient`` (ISO3), with an integer ``year`` column."""

@@ -13,7 +13,25 @@ from bilat.claims.base import ClaimData
 from bilat.errors import DataMissingError, InputError
 from bilat.events.store import EventStore, parse_dyad
 
-__all__ = ["complete_classes", "from_record", "from_store"]
+__all__ = ["complete_classes", "from_record", "from_store", "state_events"]
+
+
+def state_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events whose actor and recipient are both outside the armed non-state sectors.
+
+    Sub-state events (:data:`bilat.ontology.SUBSTATE_SECTORS`) stay in the
+    record; claims see them only when asked (``include_substate=True``).
+    Events without sector columns are kept as they are.
+    """
+    from bilat.ontology import SUBSTATE_SECTORS
+
+    if events.empty:
+        return events
+    keep = pd.Series(True, index=events.index)
+    for column in ("actor_sector", "recipient_sector"):
+        if column in events.columns:
+            keep &= ~events[column].isin(list(SUBSTATE_SECTORS))
+    return events[keep].copy()
 
 
 def complete_classes(events: pd.DataFrame) -> pd.DataFrame:
@@ -51,11 +69,15 @@ def _series_from_files() -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))}
 
 
-def from_record(patron: str = "USA", client: str = "PAK") -> ClaimData:
+def from_record(
+    patron: str = "USA", client: str = "PAK", *, include_substate: bool = False
+) -> ClaimData:
     """The built-in US-Pakistan record as claim data.
 
     Uses :mod:`bilat.record` (events, annual series, the claim map) where it
-    offers them and otherwise reads the record's data files directly.
+    offers them and otherwise reads the record's data files directly. By
+    default events with an armed non-state actor or recipient are left out
+    (:func:`state_events`); ``include_substate=True`` keeps them.
 
     Raises
     ------
@@ -88,13 +110,16 @@ def from_record(patron: str = "USA", client: str = "PAK") -> ClaimData:
         events = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     if record is not None and hasattr(record, "claims"):
         items = _claim_items(record.claims())
+    kept = events if include_substate else state_events(events)
+    scope = "state and sub-state" if include_substate else "state-state"
     return ClaimData(
         patron=patron,
         client=client,
-        events=complete_classes(events),
+        events=complete_classes(kept),
         series=series,
         items=items,
-        label="built-in US-Pakistan record",
+        label=f"built-in US-Pakistan record ({scope} events)",
+        include_substate=include_substate,
     )
 
 
@@ -126,17 +151,23 @@ def from_store(
     until: dt.date | str | None = None,
     series: Mapping[str, pd.DataFrame] | None = None,
     datasets: Sequence[str] = (),
+    include_substate: bool = False,
 ) -> ClaimData:
     """Claim data from the events of a dyad in any store (GDELT, ICEWS, coded text, ...).
 
-    ``dyad`` is ``"PATRON:CLIENT"``; annual series may be passed in.
+    ``dyad`` is ``"PATRON:CLIENT"``; annual series may be passed in. Events with
+    an armed non-state actor or recipient are left out unless
+    ``include_substate`` is set.
     """
     pair = parse_dyad(dyad)
     events = store.query(pair, since=since, until=until, datasets=datasets)
+    kept = events if include_substate else state_events(events)
+    scope = "state and sub-state" if include_substate else "state-state"
     return ClaimData(
         patron=pair.actor,
         client=pair.recipient,
-        events=complete_classes(events),
+        events=complete_classes(kept),
         series=dict(series or {}),
-        label=f"store {store.path}",
+        label=f"store {store.path} ({scope} events)",
+        include_substate=include_substate,
     )

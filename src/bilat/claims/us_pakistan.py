@@ -97,6 +97,7 @@ def _numeric(frame: pd.DataFrame, *keywords: str) -> pd.Series | None:
 
 #: Aid series of the built-in record, best first: (series, value columns summed).
 AID_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aid_accounts", ("total_constant_2020_usd",)),
     ("aid_obligations", ("obligations_constant_2020_usd",)),
     ("aid_greenbook", ("economic_usd", "military_dod_usd")),
 )
@@ -153,10 +154,12 @@ class AidUnderMilitaryRule(Claim):
     buys policy more cheaply from a small-coalition (military) regime.
 
     Statistic: mean annual aid in military-rule years divided by mean annual
-    aid in civilian-rule years, for each aid source (the record has USAID
-    obligations 1978-2017 in constant dollars and the Greenbook series
-    1946-2010). Interval: regime episodes (runs of years under one kind of
-    ruler) are resampled within each kind. Verdict, per source: supported when
+    aid in civilian-rule years, for each aid source (the record has the
+    Greenbook's economic and military obligations FY1948-2020 with the Foreign
+    Aid Explorer's totals after, in constant 2020 dollars; USAID obligations
+    1978-2017; and the older Lander Greenbook series 1946-2010). Interval:
+    regime episodes (runs of years under one kind of ruler) are resampled
+    within each kind. Verdict, per source: supported when
     the interval lies above 1; mixed when the ratio is above 1 but the
     interval covers 1; not supported when the ratio is at most 1. Sources that
     disagree give mixed; the first source gives the reported figure.

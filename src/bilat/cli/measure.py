@@ -9,7 +9,38 @@ import typer
 from rich.table import Table
 
 from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
-from bilat.errors import InputError, StoreError
+from bilat.errors import InputError, StoreError, UnknownCodeError
+
+__all__ = ["check_dyad_countries", "register"]
+
+_SUBSTATE_HELP = (
+    "Also count events whose actor or recipient is an armed non-state group "
+    "(insurgents, rebels, separatists, militias, transnational militants); "
+    "by default only state-state events count."
+)
+
+
+def check_dyad_countries(dyad: str) -> None:
+    """Check that both sides of ``"USA:PAK"`` are ISO3 codes the ontology knows.
+
+    Raises
+    ------
+    UnknownCodeError
+        Naming the unknown code and the nearest valid ISO3 codes.
+    """
+    from bilat.events.store import parse_dyad
+    from bilat.ontology import countries, to_iso3
+    from bilat.ontology._load import nearest
+
+    pair = parse_dyad(dyad)
+    for code in (pair.actor, pair.recipient):
+        iso3 = to_iso3(code)
+        if iso3 != code:
+            # another scheme's code (CAMEO USR, FIPS PK) points at its ISO3 code first
+            pool = [str(c) for c in countries()["iso3"]]
+            suggestions = ([iso3] if iso3 else []) + nearest(code, pool)
+            unique = list(dict.fromkeys(suggestions))[:3]  # one line on an 80-column terminal
+            raise UnknownCodeError("country", code, unique, field="--dyad")
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +55,7 @@ def register(app: typer.Typer) -> None:
         weighted: bool = typer.Option(False, "--weighted", help="Weight events by mentions."),
         dataset: list[str] | None = typer.Option(None, "--dataset", help="Only these datasets."),
         seed: int = typer.Option(0, "--seed", help="Seed of the HMM restarts."),
+        include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
         db: Path | None = DbOption,
         as_json: bool = JsonOption,
     ) -> None:
@@ -37,6 +69,7 @@ def register(app: typer.Typer) -> None:
                 field="--freq",
                 value=freq,
             )
+        check_dyad_countries(dyad)
         path = db_path(db)
         if not path.exists():
             raise StoreError(
@@ -58,6 +91,7 @@ def register(app: typer.Typer) -> None:
                 weighted=weighted,
                 datasets=dataset or (),
                 seed=seed,
+                include_substate=include_substate,
             )
         if as_json:
             print_json(found.to_dict())
@@ -69,26 +103,33 @@ def register(app: typer.Typer) -> None:
         case: str = typer.Argument("us-pakistan", help="The case whose claims to test."),
         n_boot: int = typer.Option(2000, "--n-boot", help="Bootstrap draws per interval."),
         seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+        include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
         as_json: bool = JsonOption,
     ) -> None:
         """Test the article's claims on the built-in record: statistic, interval, verdict."""
         from bilat.claims import CASES, run_case
+        from bilat.measure import scope_label
 
         if case not in CASES:
             raise InputError(
                 f"unknown case {case!r}; choose from {', '.join(CASES)}", field="case", value=case
             )
-        results = run_case(case, n_boot=n_boot, seed=seed)
+        results = run_case(case, n_boot=n_boot, seed=seed, include_substate=include_substate)
+        scope = scope_label(include_substate)
         if as_json:
             print_json(
                 {
                     "case": case,
                     "data": "built-in record",
+                    "scope": scope,
+                    "include_substate": include_substate,
                     "claims": [r.to_dict() for r in results],
                 }
             )
             return
-        table = Table(title=f"claims of the article, tested on the built-in record ({case})")
+        table = Table(
+            title=f"claims of the article, tested on the built-in record ({case}; {scope} events)"
+        )
         table.add_column("claim")
         table.add_column("verdict")
         table.add_column("statistic [interval]", justify="right")
@@ -122,12 +163,20 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 def _print_measures(found: Any) -> None:
     series = found.series
+    if found.include_substate:
+        scope_note = "events: state and sub-state (armed non-state actors counted)"
+    else:
+        scope_note = (
+            f"events: state-state only ({found.substate_left_out} sub-state event(s) left out; "
+            "--include-substate counts them)"
+        )
+    console.print(scope_note, highlight=False)
     for note in found.notes:
         console_err.print(f"note: {note}", highlight=False)
     if series.empty:
         console.print(f"no events of {found.dyad}; nothing to measure", highlight=False)
         return
-    table = Table(title=f"{found.dyad} by {found.freq}")
+    table = Table(title=f"{found.dyad} by {found.freq} ({found.scope} events)")
     for column in ("period", "direction", "events", "coop", "conflict", "coercion", "Goldstein",
                    "security"):  # fmt: skip
         table.add_column(column, justify="right" if column != "direction" else "left")

@@ -28,7 +28,9 @@ from bilat.measure.series import (
     dyad_series,
     event_connection,
     period_range,
+    scope_label,
     split_directions,
+    substate_clause,
 )
 
 __all__ = [
@@ -54,5 +56,7 @@ __all__ = [
     "period_range",
     "phase_features",
     "pooled_breadth",
+    "scope_label",
     "split_directions",
+    "substate_clause",
 ]

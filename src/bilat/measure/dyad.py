@@ -16,7 +16,7 @@ from bilat.measure.breadth import breadth, pooled_breadth
 from bilat.measure.latent import LatentResult, LatentScore
 from bilat.measure.phases import ChangePointPhases, HMMPhases, PhaseResult
 from bilat.measure.reciprocity import Reciprocity, ReciprocityResult
-from bilat.measure.series import EventSource, dyad_series, split_directions
+from bilat.measure.series import EventSource, dyad_series, scope_label, split_directions
 
 __all__ = ["DyadMeasures", "measure_dyad"]
 
@@ -41,6 +41,11 @@ class DyadMeasures:
         :class:`~bilat.measure.LatentResult` or None.
     notes:
         Why a measure is missing (too few periods, no events, ...).
+    include_substate:
+        Whether events with an armed non-state actor or recipient were counted
+        (default False: state-state events only).
+    substate_left_out:
+        How many sub-state events of the dyad were left out (0 when counted).
     """
 
     dyad: str
@@ -51,12 +56,22 @@ class DyadMeasures:
     reciprocity: ReciprocityResult | None = None
     latent: LatentResult | None = None
     notes: list[str] = field(default_factory=list)
+    include_substate: bool = False
+    substate_left_out: int = 0
+
+    @property
+    def scope(self) -> str:
+        """``"state-state"`` or ``"state and sub-state"``."""
+        return scope_label(self.include_substate)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``bilat measure --json``."""
         return {
             "dyad": self.dyad,
             "freq": self.freq,
+            "scope": self.scope,
+            "include_substate": self.include_substate,
+            "substate_left_out": self.substate_left_out,
             "periods": int(self.series["period"].nunique()) if len(self.series) else 0,
             "series": _records(self.series),
             "breadth": {
@@ -100,6 +115,7 @@ def measure_dyad(
     datasets: Sequence[str] = (),
     min_duration: int = 2,
     seed: int | None = 0,
+    include_substate: bool = False,
 ) -> DyadMeasures:
     """Compute every measure of a dyad; measures that need more data are skipped with a note.
 
@@ -111,6 +127,10 @@ def measure_dyad(
         Shortest phase, in periods (see :class:`~bilat.measure.HMMPhases`).
     seed:
         Seed of the HMM restarts.
+    include_substate:
+        Count events whose actor or recipient is an armed non-state group
+        (:data:`bilat.ontology.SUBSTATE_SECTORS`); by default only
+        state-state events enter the measures.
 
     Returns
     -------
@@ -118,13 +138,22 @@ def measure_dyad(
     """
     pair = parse_dyad(dyad) if isinstance(dyad, str) else dyad
     series = dyad_series(
-        source, pair, freq=freq, since=since, until=until, weighted=weighted, datasets=datasets
+        source,
+        pair,
+        freq=freq,
+        since=since,
+        until=until,
+        weighted=weighted,
+        datasets=datasets,
+        include_substate=include_substate,
     )
     result = DyadMeasures(
         dyad=f"{pair.actor}:{pair.recipient}",
         freq=freq,
         series=series,
         breadth=breadth(series) if len(series) else series.iloc[0:0],
+        include_substate=include_substate,
+        substate_left_out=int(series.attrs.get("substate_left_out", 0)),
     )
     if series.empty or float(series["events"].sum()) == 0:
         result.notes.append(f"no events of {result.dyad} in the chosen span")

@@ -33,6 +33,15 @@ Definitions (one row per period and direction)
     :data:`COERCION_PREFIXES` (13 threaten, 162 reduce or stop aid, 163 impose
     embargo, boycott or sanctions, 17 coerce).
 
+Sub-state events
+----------------
+By default a dyad's series counts only events between its states: an event whose
+actor or recipient has an armed non-state sector
+(:data:`bilat.ontology.SUBSTATE_SECTORS`: insurgents, rebels, separatists,
+militias, transnational militant groups) is left out, even when the group is
+coded with one of the dyad's countries. ``include_substate=True`` counts them.
+Events without a sector are kept. The series' ``attrs`` record the choice.
+
 Periods with no events are rows of zeros (shares 0, ``goldstein_mean`` 0), not
 gaps. An event is dated by its ``date`` (the first day of a period event).
 """
@@ -61,7 +70,9 @@ __all__ = [
     "dyad_series",
     "event_connection",
     "period_range",
+    "scope_label",
     "split_directions",
+    "substate_clause",
 ]
 
 Freq = Literal["year", "quarter", "month"]
@@ -182,6 +193,28 @@ def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
     raise InputError("is not a date (YYYY-MM-DD) or a year (YYYY)", field=name, value=value)
 
 
+def substate_clause(include_substate: bool) -> str:
+    """The SQL condition that keeps state-state events (``TRUE`` when sub-state ones are wanted).
+
+    An event is sub-state when its actor or recipient sector is one of
+    :data:`bilat.ontology.SUBSTATE_SECTORS`; events without a sector are kept.
+    """
+    if include_substate:
+        return "TRUE"
+    from bilat.ontology import SUBSTATE_SECTORS
+
+    listed = ", ".join(f"'{code}'" for code in SUBSTATE_SECTORS)
+    return (
+        f"(coalesce(actor_sector, '') NOT IN ({listed}) "
+        f"AND coalesce(recipient_sector, '') NOT IN ({listed}))"
+    )
+
+
+def scope_label(include_substate: bool) -> str:
+    """How outputs name the event scope: ``"state-state"`` or ``"state and sub-state"``."""
+    return "state and sub-state" if include_substate else "state-state"
+
+
 def _aggregate_sql(where: str, weighted: bool, freq: str = "year") -> str:
     w = "coalesce(weight, 1.0)" if weighted else "1"
     parts = [f"sum({w}) AS events"]
@@ -218,6 +251,7 @@ def dyad_series(
     weighted: bool = False,
     datasets: Sequence[str] = (),
     modalities: Sequence[str] = (),
+    include_substate: bool = False,
 ) -> pd.DataFrame:
     """Series of a dyad per period and direction, computed inside DuckDB.
 
@@ -238,6 +272,9 @@ def dyad_series(
         once.
     datasets, modalities:
         Keep only these datasets / modalities (default: all).
+    include_substate:
+        Also count events whose actor or recipient is an armed non-state group
+        (see the module docstring); by default only state-state events count.
 
     Returns
     -------
@@ -247,6 +284,8 @@ def dyad_series(
         ``direction`` ("USA->PAK"), ``actor``, ``recipient`` and the columns of
         the module docstring. Counts are integers (floats when ``weighted``).
         Empty when the dyad has no events and no bounds were given.
+        ``attrs["include_substate"]`` and ``attrs["scope"]`` say which events
+        were counted; ``attrs["substate_left_out"]`` how many were not.
     """
     _check_freq(freq)
     pair = parse_dyad(dyad) if isinstance(dyad, str) else dyad
@@ -262,9 +301,23 @@ def dyad_series(
         datasets=datasets,
         modalities=modalities,
     )
-    sql = _aggregate_sql(where, weighted, str(freq))
+    sql = _aggregate_sql(f"{where} AND {substate_clause(include_substate)}", weighted, str(freq))
     raw = con.execute(sql, params).fetchdf()
-    return _complete(raw, pair, str(freq), lo, hi, weighted)
+    left_out = 0
+    if not include_substate:
+        row = con.execute(
+            f"SELECT count(*) FROM events WHERE {where} AND NOT {substate_clause(False)}", params
+        ).fetchone()
+        left_out = int(row[0]) if row else 0
+    out = _complete(raw, pair, str(freq), lo, hi, weighted)
+    out.attrs.update(
+        {
+            "include_substate": include_substate,
+            "scope": scope_label(include_substate),
+            "substate_left_out": left_out,
+        }
+    )
+    return out
 
 
 def _complete(

@@ -39,11 +39,19 @@ from bilat.ontology.countries import (
     regions,
     to_iso3,
 )
-from bilat.ontology.sectors import sector_of, sectors
+from bilat.ontology.sectors import (
+    STATE_SECTORS,
+    SUBSTATE_SECTORS,
+    is_substate,
+    sector_of,
+    sectors,
+)
 
 __all__ = [
     "COUNTRY_MAP_KINDS",
     "DOMAINS",
+    "STATE_SECTORS",
+    "SUBSTATE_SECTORS",
     "CameoCode",
     "Country",
     "cameo",
@@ -54,6 +62,7 @@ __all__ = [
     "country_map",
     "goldstein_disagreements",
     "is_cameo",
+    "is_substate",
     "penta_of_root",
     "plover_to_root",
     "quad_of_root",

@@ -4,6 +4,17 @@
 order; ``data/icews_sectors.csv`` maps each ICEWS sector name (text_to_CAMEO's
 agentnames.txt, corrected, plus every name in the ICEWS 2018 sample) to a sector, or to
 none for ethnic groups and ideologies.
+
+The state vs sub-state rule
+---------------------------
+CAMEO and PLOVER code an armed non-state group with the country it operates from
+*and* a sector: ``PAKINS`` is an insurgent group in Pakistan, not Pakistan's
+government (CAMEO 1.1b3 codebook, actor type codes; the PLOVER reference's
+examples carry ``{"code": "DZA", "sector": "REB"}`` for an armed opposition
+group). :data:`SUBSTATE_SECTORS` lists the sectors whose actors are armed
+non-state groups. A dyad's measures count an event only when neither its actor
+nor its recipient belongs to one of them, unless the caller asks for sub-state
+events explicitly (see ``docs/ontology.md``).
 """
 
 from __future__ import annotations
@@ -14,7 +25,25 @@ import pandas as pd
 
 from bilat.ontology._load import read_table
 
-__all__ = ["sector_of", "sectors"]
+__all__ = ["STATE_SECTORS", "SUBSTATE_SECTORS", "is_substate", "sector_of", "sectors"]
+
+#: Armed non-state sectors (code -> why and from where). An event whose actor or
+#: recipient has one of these sectors is a sub-state event: it stays in every
+#: store and record, but enters a dyad's series, claims and model targets only
+#: when sub-state events are asked for.
+SUBSTATE_SECTORS: dict[str, str] = {
+    "INS": "insurgents; CAMEO 1.1b3 codebook (Schrodt 2012), actor type INS",
+    "REB": "armed rebels; CAMEO 1.1b3 codebook, actor type REB; PLOVER reference (2021) "
+    "examples code armed opposition groups as country + sector REB",
+    "SEP": "separatist rebels; CAMEO 1.1b3 codebook, actor type SEP",
+    "UAF": "armed forces of unclear allegiance (militias); CAMEO 1.1b3 codebook, actor type UAF",
+    "IMG": "transnational militarised groups such as al-Qaida; CAMEO 1.1b3 codebook, "
+    "actor type IMG",
+}
+
+#: Sectors that are organs of a state (executive, armed forces, intelligence,
+#: police, legislature, courts); CAMEO 1.1b3 codebook, actor type codes.
+STATE_SECTORS: tuple[str, ...] = ("GOV", "MIL", "SPY", "COP", "LEG", "JUD")
 
 
 def sectors() -> pd.DataFrame:
@@ -74,3 +103,25 @@ def sector_of(text: object) -> str | None:
     if not found:
         return None
     return min(found, key=lambda s: order[s])
+
+
+def is_substate(sector: object) -> bool:
+    """Whether a sector is one of the armed non-state sectors of :data:`SUBSTATE_SECTORS`.
+
+    Parameters
+    ----------
+    sector : str
+        A sector code (``"INS"``), or an ICEWS sector name :func:`sector_of` maps.
+
+    Returns
+    -------
+    bool
+        True for the armed non-state sectors of :data:`SUBSTATE_SECTORS`; False
+        for state organs, society and blanks.
+    """
+    if not isinstance(sector, str):
+        return False
+    code = sector.strip().upper()
+    if code in SUBSTATE_SECTORS:
+        return True
+    return sector_of(sector) in SUBSTATE_SECTORS

@@ -13,7 +13,7 @@ from bilat.errors import InputError, ValidationError
 from bilat.events import EventStore, validate_frame, validate_record
 from bilat.events.store import BatchResult
 
-__all__ = ["EVENTS_FILE", "RECORD_DATASET", "events", "load"]
+__all__ = ["EVENTS_FILE", "LINK_COLUMNS", "RECORD_DATASET", "events", "links", "load"]
 
 #: The dataset name every record event carries.
 RECORD_DATASET = "record"
@@ -41,6 +41,11 @@ FILE_COLUMNS = (
     "citation",
 )
 
+#: Link columns of ``events.csv``: ids separated by ``;``. ``reacts_to`` names the
+#: events an event answers (it may never be dated before them); ``distinct_from``
+#: names near-identical events that are nonetheless separate acts.
+LINK_COLUMNS = ("reacts_to", "distinct_from")
+
 
 def read_events_file() -> pd.DataFrame:
     """Return ``events.csv`` as written: one row per event, every column as text.
@@ -50,7 +55,7 @@ def read_events_file() -> pd.DataFrame:
     """
     path = package_data("record", "data", EVENTS_FILE)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in FILE_COLUMNS if c not in frame.columns]
+    missing = [c for c in (*FILE_COLUMNS, *LINK_COLUMNS) if c not in frame.columns]
     if missing:
         raise ValidationError(
             f"{path} lacks the column(s) {', '.join(missing)}", field=missing[0], value=None
@@ -96,6 +101,52 @@ def _records() -> tuple[dict[str, Any], ...]:
         {str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")
     ]
     return tuple(_derive(row, i + 2) for i, row in enumerate(rows))
+
+
+def links(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The links between record events, one row per event.
+
+    Parameters
+    ----------
+    frame:
+        Rows in the layout of ``events.csv`` (text columns); default: the
+        shipped file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``reacts_to`` and ``distinct_from`` (lists of event ids).
+
+    Raises
+    ------
+    ValidationError
+        When a link names an event that is not in the record (file, line, field
+        and value in the message).
+    """
+    if frame is None:
+        frame = read_events_file()
+    missing = [c for c in ("id", *LINK_COLUMNS) if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            f"the events lack the column(s) {', '.join(missing)}", field=missing[0], value=None
+        )
+    known = set(frame["id"])
+    out: dict[str, list[Any]] = {"id": list(frame["id"])}
+    for column in LINK_COLUMNS:
+        values: list[list[str]] = []
+        for line, (event, text) in enumerate(zip(frame["id"], frame[column], strict=True), 2):
+            ids = [x.strip() for x in str(text).split(";") if x.strip()]
+            for target in ids:
+                if target not in known or target == event:
+                    raise ValidationError(
+                        f"{EVENTS_FILE} line {line} ({event}): {column} names "
+                        f"{'itself' if target == event else 'an unknown event'}",
+                        field=column,
+                        value=target,
+                    )
+            values.append(ids)
+        out[column] = values
+    return pd.DataFrame(out)
 
 
 def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:

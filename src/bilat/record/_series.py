@@ -14,8 +14,11 @@ __all__ = ["SERIES_DESCRIPTIONS", "series", "series_names"]
 
 #: What each series holds (one row per year; every row has ``source``, ``estimate``, ``note``).
 SERIES_DESCRIPTIONS: dict[str, str] = {
-    "aid_crs": "Coalition Support Fund reimbursements FY2002-08 (estimate) and CRS totals "
-    "FY2009-13, current and constant 2020 dollars",
+    "aid_accounts": "US aid by fiscal year 1946-2024: Greenbook economic, military and "
+    "democracy obligations (to FY2020, current and constant 2020 dollars), Foreign Aid Explorer "
+    "totals (to FY2024), and a default total with its source",
+    "aid_crs": "Coalition Support Fund reimbursements FY2002-16 and CRS totals of aid and "
+    "reimbursements FY2009-20, each with its CRS edition (the older edition kept where revised)",
     "aid_greenbook": "US economic aid by fiscal year 1946-2010 (Greenbook, units undocumented) "
     "and the partial Department of Defense line",
     "aid_obligations": "total US aid obligations 1978-2017, current and constant 2020 dollars",
@@ -32,6 +35,9 @@ SERIES_DESCRIPTIONS: dict[str, str] = {
 _TEXT = {
     "source",
     "note",
+    "csf_edition",
+    "total_edition",
+    "total_source",
     "ties_cases",
     "ruler",
     "ruler_title",
