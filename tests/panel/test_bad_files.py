@@ -85,3 +85,25 @@ def test_missing_source_folder_is_a_user_error(
     assert code == 2
     assert "none" in capsys.readouterr().err
     assert not (tmp_path / "p.duckdb").exists()
+
+
+def test_a_pew_cell_that_is_neither_a_number_nor_a_dash_is_an_error(
+    shared: Path, tmp_path: Path
+) -> None:
+    import duckdb as db
+    import openpyxl
+
+    from bilat.errors import FormatError
+    from bilat.panel.sources import Context
+    from bilat.panel.sources.opinion import read_pew
+
+    root = _mirror(shared, tmp_path)
+    target = root / "opinion" / "perception_of_us.xlsx"
+    book = openpyxl.load_workbook(target.resolve())
+    book.worksheets[0]["C3"] = "n/a"
+    target.unlink()
+    book.save(target)
+    ctx = Context(root=root, con=db.connect())
+    ctx.verify()
+    with pytest.raises(FormatError, match="n/a"):
+        read_pew(ctx)

@@ -90,7 +90,8 @@ def read_greenbook(ctx: Context) -> None:
             field=field,
             value=raw.loc[row, field],
         )
-    year = raw["Fiscal Year"].astype("int64")
+    # The transition quarter of 1976 (July-September) is written 1976.9: it counts in FY1976.
+    year = raw["Fiscal Year"].astype("float64").floordiv(1).astype("int64")
     amount = raw["Obligations (Constant Dollars)"].astype("float64")
     ccode, reason = map_frame(raw["Country"], year)
     ok = ccode.notna()

@@ -55,7 +55,19 @@ def read_pew(ctx: Context) -> None:
     long = partners.assign(ccode=ccode.astype("Int64")).melt(
         id_vars=["ccode"], value_vars=years, var_name="year", value_name="pew"
     )
-    long["pew_fav_us"] = pd.to_numeric(long.pew.replace("-", None), errors="coerce")
+    asked = long.pew.notna() & (long.pew.astype(str).str.strip() != "-")
+    value = pd.to_numeric(long.pew.where(asked), errors="coerce")
+    odd = asked & value.isna()
+    if odd.any():
+        first = long[odd].iloc[0]
+        file = ctx.stats["pew"].file
+        raise FormatError(
+            f"a cell holds {first.pew!r}: expected a percentage or '-' (not asked)",
+            file=file,
+            field=str(first.year),
+            value=first.pew,
+        )
+    long["pew_fav_us"] = value
     long = long[long.pew_fav_us.notna()]
     out = pd.DataFrame(
         {
