@@ -16,7 +16,7 @@ partner's posterior weights are ``g(theta_n) / prior(theta_n) x kernel``;
 ``mu`` and ``sigma`` are updated to the partners' averaged posterior moments
 (``sigma`` floored at :data:`SIGMA_FLOOR` so the importance weights do not
 collapse). Because the draws are shared, leaving a partner out costs only a
-few more EM steps on the others (no new simulation): :func:`leave_one_out`
+one more EM step with its own weight removed (no new simulation): :func:`leave_one_out`
 scores every partner's held-out years (after ``until``) from the population
 fitted *without* it, by CRPS, against persistence, the partner's historical
 mean and an AR(1) fitted to its own training years.
@@ -176,11 +176,12 @@ def _crps_ensembles(ens: F64, y: F64) -> F64:
 
 
 def _crps_gauss(mean: F64, sd: F64, y: F64) -> F64:
-    from scipy import stats
+    from scipy.special import ndtr
 
     sd = np.maximum(sd, 1e-6)
     s = (y - mean) / sd
-    return sd * (s * (2 * stats.norm.cdf(s) - 1) + 2 * stats.norm.pdf(s) - 1 / math.sqrt(math.pi))
+    pdf = np.exp(-0.5 * s * s) / math.sqrt(2 * math.pi)
+    return np.asarray(sd * (s * (2 * ndtr(s) - 1) + 2 * pdf - 1 / math.sqrt(math.pi)))
 
 
 def _baselines(train: F64, years: npt.NDArray[Any], horizon: F64) -> dict[str, tuple[F64, F64]]:
@@ -257,10 +258,17 @@ def leave_one_out(
     prior_w = np.exp(_log_prior_z(z) - log_q)
     prior_w /= prior_w.sum()
     rows: list[dict[str, Any]] = []
-    for p in range(data.n_partners):
-        others = np.ones(data.n_partners, dtype=bool)
-        others[p] = False
-        mu, sigma, _ = fit_population(z, kernel[:, others], iters=3, start=start, log_q=log_q)
+    n_p = data.n_partners
+    w_full = _posteriors(_log_ratio(z, start[0], start[1], log_q), kernel)
+    first_each, second_each = w_full.T @ z, w_full.T @ (z * z)  # (P, K)
+    first_all, second_all = first_each.sum(axis=0), second_each.sum(axis=0)
+    floor = MIN_ESS_SHARE * z.shape[0]
+    for p in range(n_p):
+        # one EM step from the fitted population with partner p's own weight removed
+        first = (first_all - first_each[p]) / (n_p - 1)
+        second = (second_all - second_each[p]) / (n_p - 1)
+        sd = np.sqrt(np.maximum(second - first**2, SIGMA_FLOOR**2))
+        mu, sigma = _limited(z, first, sd, floor, log_q)
         weights = {"hierarchical": _weights(z, mu, sigma, log_q), "prior": prior_w}
         scored = _score_partner(data, sims, p, weights, rng)
         if scored is not None:
