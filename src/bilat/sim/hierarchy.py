@@ -56,6 +56,7 @@ __all__ = [
     "hierarchical_calibration",
     "leave_one_out",
     "recovery_check",
+    "synthetic_partners",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -457,8 +458,7 @@ def recovery_check(
     z_true = truth_mu[None] + truth_sigma[None] * rng.standard_normal((n_p, n_k))
     u = 1 / (1 + np.exp(-z_true))
     theta = np.column_stack([p.ppf(u[:, k]) for k, p in enumerate(priors)])
-    synthetic = _synthetic_targets(data, theta, seed + 1, mechanisms)
-    planted = replace(data, targets=synthetic)
+    planted = synthetic_partners(data, theta, seed + 1, mechanisms)
     result = hierarchical_calibration(
         planted, draws=draws, seed=seed, lopo=False, priors=priors, mechanisms=mechanisms
     )
@@ -492,10 +492,14 @@ def recovery_check(
     }
 
 
-def _synthetic_targets(
-    data: PartnerData, theta: F64, seed: int, mechanisms: Mechanisms
-) -> dict[str, F64]:
-    """Full observed series of each partner simulated from its own parameters (with noise)."""
+def synthetic_partners(
+    data: PartnerData, theta: F64, seed: int, mechanisms: Mechanisms = DEFAULT_MECHANISMS
+) -> PartnerData:
+    """``data`` with every partner's observed series simulated from its own parameters.
+
+    ``theta`` has one row per partner; the observations carry the same noise,
+    gaps and counts as the real ones (a planted truth for recovery checks).
+    """
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(47,))))
     state = replace(
         initial_state(data.n_partners, salience=0.3), civilian=data.civilian0.astype(np.float32)
@@ -504,4 +508,4 @@ def _synthetic_targets(
         state, data.schedule, Theta.from_matrix(theta), rng, record=SERIES, mechanisms=mechanisms
     )
     seen = observe_block(data, traj.series, 1, rng)
-    return {k: v[:, 0, :] for k, v in seen.items()}
+    return replace(data, targets={k: v[:, 0, :] for k, v in seen.items()})
