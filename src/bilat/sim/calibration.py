@@ -146,18 +146,23 @@ def _perturb(rng: np.random.Generator, particles: F64, weights: F64, chol: F64, 
     for _ in range(50):
         size = int((count - have) / max(rate, 0.01) * 1.2) + 16
         parents = np.minimum(np.searchsorted(cumulative, rng.random(size), side="right"), n - 1)
-        # survivors only: their parents, their normals so far, their coordinates so far
-        normals = np.empty((size, dim))
-        out = np.empty((size, dim))
+        # survivors only: their parents, their normals so far, their coordinates so far —
+        # kept as columns, so that dropping a candidate copies only the columns drawn so far
+        normals: list[F64] = []
+        out: list[F64] = []
         for d in range(dim):
-            normals[:, d] = rng.standard_normal(len(parents))
-            value = particles[parents, d] + normals[:, : d + 1] @ chol[d, : d + 1]
+            normals.append(rng.standard_normal(len(parents)))
+            value = particles[parents, d] + np.column_stack(normals) @ chol[d, : d + 1]
             ok = (value > _LOW[d]) & (value < _HIGH[d])
-            out[:, d] = value
-            parents, normals, out = parents[ok], normals[ok], out[ok]
+            out.append(value)
+            if not ok.all():
+                parents = parents[ok]
+                normals = [c[ok] for c in normals]
+                out = [c[ok] for c in out]
         drawn += size
-        kept.append(out)
-        have += len(out)
+        block = np.column_stack(out)
+        kept.append(block)
+        have += len(block)
         rate = max(have / drawn, 0.01)
         if have >= count:
             break
