@@ -33,7 +33,9 @@ def test_verdict_rules() -> None:
 
 def test_coin_flip_pakistan_gives_no_confident_verdict() -> None:
     """Pakistan's choice a fair coin: no outcome may come out 'better' with P > 0.9."""
-    cal = calibrate(budget=12_000, seed=0, sbc_truths=0, mechanisms=COIN_FLIP_MECHANISMS)
+    cal = calibrate(
+        budget=12_000, seed=0, sbc_truths=0, mechanisms=COIN_FLIP_MECHANISMS, partner_draws=0
+    )
     cmp = compare(
         ["security-only", "broadened"],
         cal,

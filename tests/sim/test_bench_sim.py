@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from bilat.bench import BenchConfig, available
-from bilat.bench.sim import PlainModel, calibration_benchmark, sim_benchmark
+from bilat.bench.sim import (
+    PlainModel,
+    calibration_benchmark,
+    pooled_quality_benchmark,
+    sim_benchmark,
+)
 from bilat.sim.params import Theta
 from bilat.sim.policies import SecurityOnly
 
 
 def test_registered() -> None:
     found = available()
-    assert {"sim", "sim-calibration"} <= set(found)
+    assert {"sim", "sim-calibration", "sim-pooled-quality"} <= set(found)
 
 
 def test_sim_benchmark_quick() -> None:
@@ -31,3 +36,19 @@ def test_plain_model_runs() -> None:
     for instruments in SecurityOnly().schedule(range(3)):
         model.step(instruments)
     assert all(0 <= a.threat <= 1 for a in model.agents)
+
+
+def test_pooled_quality_benchmark_quick() -> None:
+    result = pooled_quality_benchmark(BenchConfig(quick=True))
+    again = pooled_quality_benchmark(BenchConfig(quick=True))
+    assert result.ratio > 0
+    d = result.details
+    assert d["truths"] == 2
+    assert d["partners"] >= 30
+    assert d["abc_rmse"] > 0
+    assert d["pooled_rmse"] > 0
+    # the accuracies are seeded (the CPU times are not)
+    assert (d["abc_rmse"], d["pooled_rmse"]) == (
+        again.details["abc_rmse"],
+        again.details["pooled_rmse"],
+    )

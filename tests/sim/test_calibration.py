@@ -116,7 +116,9 @@ def test_same_result_through_dask(dask_client: object) -> None:
 
 
 def test_calibrate_with_checks_on_the_record() -> None:
-    result = calibrate("us-pakistan", budget=1200, seed=0, sbc_truths=3, sbc_budget=400)
+    result = calibrate(
+        "us-pakistan", budget=1200, seed=0, sbc_truths=3, sbc_budget=400, partner_draws=0
+    )
     assert result.until == 2013
     assert result.holdout is not None
     assert set(result.holdout["scores"]) == {"model", "persistence", "mean", "var"}

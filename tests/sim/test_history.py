@@ -67,3 +67,46 @@ def test_synthetic_history_has_known_truth() -> None:
     assert len(h.schedule) == len(schedule) == len(years)
     again = synthetic_history(theta, seed=4)
     np.testing.assert_array_equal(h.targets["cooperation"], again.targets["cooperation"])
+
+
+def test_history_reads_the_audited_record() -> None:
+    """Aid from aid_accounts (Greenbook split), CSF from aid_crs, state events only."""
+    from pathlib import Path
+
+    from bilat import record
+    from bilat.ontology import SUBSTATE_SECTORS
+    from bilat.sim._record import _events
+
+    h = load_history("us-pakistan")
+    aid = h.aid()
+    accounts = record.series("aid_accounts").set_index("year")
+    for year in (1960, 1985, 2010, 2019, 2024):
+        i = h.index(year)
+        total = accounts.loc[year, "total_constant_2020_usd"] / 1e9
+        assert aid["military_aid"][i] + aid["economic_aid"][i] == pytest.approx(total)
+    i = h.index(2010)
+    mil = accounts.loc[2010, "greenbook_military_constant_2020_usd"]
+    econ = accounts.loc[2010, "greenbook_economic_constant_2020_usd"]
+    assert aid["military_aid"][i] / (aid["military_aid"][i] + aid["economic_aid"][i]) == (
+        pytest.approx(mil / (mil + econ))
+    )
+    csf = record.series("aid_crs").set_index("year")["csf_constant_2020_usd_millions"]
+    for year in (2002, 2009, 2013, 2016):
+        assert aid["ct_reimbursement"][h.index(year)] == pytest.approx(csf[year] / 1e3)
+    assert aid["ct_reimbursement"][h.index(2017)] == 0.0
+    assert not any("half the" in note for note in h.notes)
+    for event in _events():
+        assert event.get("actor_sector") not in SUBSTATE_SECTORS
+        assert event.get("recipient_sector") not in SUBSTATE_SECTORS
+    removed = (
+        "1988-04-10-ojhri-camp-explosion",
+        "1990-10-f16-delivery-halted",
+        "2001-09-stone-age-threat",
+        "2009-09-24-klb-senate-passage",
+        "2009-10-15-enhanced-partnership-act",
+    )
+    sim_dir = Path(__file__).resolve().parents[2] / "src" / "bilat" / "sim"
+    for path in sim_dir.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".csv", ".toml", ".md"):
+            text = path.read_text(encoding="utf-8")
+            assert not any(r in text for r in removed), path

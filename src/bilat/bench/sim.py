@@ -6,6 +6,11 @@ way general agent-based frameworks run them — one Python object per run, one
 scalar update after another — and prints run-steps per second for both.
 ``sim-calibration`` times a calibration and reports the share of its time
 spent inside the batched simulation calls (overhead <= 20 % means >= 0.83).
+``sim-pooled-quality`` plants parameter sets, simulates the US-Pakistan record
+and every panel partner from them, and compares the posterior accuracy per CPU
+second of the hierarchical calibration across partners with the single-dyad
+ABC-SMC (accuracy: the prior's RMSE to the truth over the posterior's, on the
+prior's quantile scale).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from bilat.bench import BenchConfig, BenchResult, benchmark
 from bilat.sim._parallel import block_rng, blocks, mapper
@@ -23,7 +29,13 @@ from bilat.sim.params import Theta
 from bilat.sim.policies import SecurityOnly
 from bilat.sim.state import initial_state
 
-__all__ = ["PlainModel", "PlainRun", "calibration_benchmark", "sim_benchmark"]
+__all__ = [
+    "PlainModel",
+    "PlainRun",
+    "calibration_benchmark",
+    "pooled_quality_benchmark",
+    "sim_benchmark",
+]
 
 _US_EV = (1.0, 0.25, -1.0, -0.5, -0.5)
 _PK_EV = (0.3, 0.1, -0.5, -0.2)
@@ -319,5 +331,98 @@ def calibration_benchmark(config: BenchConfig) -> BenchResult:
             "simulate_seconds": round(t["simulate_seconds"], 3),
             "total_seconds": round(t["total_seconds"], 3),
             "overhead": round(t["overhead"], 3),
+        },
+    )
+
+
+def _quantiles(matrix: Any) -> Any:
+    """Each column on its prior's quantile scale (uniform under the prior)."""
+    import numpy as np
+
+    from bilat.sim.params import PRIORS
+
+    m = np.atleast_2d(matrix)
+    return np.column_stack([p.cdf(m[:, k]) for k, p in enumerate(PRIORS)])
+
+
+@benchmark(
+    "sim-pooled-quality",
+    "posterior accuracy per CPU second: hierarchical fit across partners vs single-dyad ABC",
+)
+def pooled_quality_benchmark(config: BenchConfig) -> BenchResult:
+    """Planted truths; accuracy gain (prior RMSE / posterior RMSE) per CPU second, pooled / ABC."""
+    import numpy as np
+
+    from bilat.sim.calibration import Calibrator
+    from bilat.sim.hierarchy import hierarchical_calibration, synthetic_partners
+    from bilat.sim.history import load_history, synthetic_history
+    from bilat.sim.params import FREE_PARAMETERS, prior_matrix
+    from bilat.sim.partners import load_partners
+
+    truths = 2 if config.quick else 6
+    abc_budget = 4_000 if config.quick else 12_000
+    draws = 300 if config.quick else 500
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(config.seed)))
+    planted = prior_matrix(rng, truths)
+    partners = load_partners()
+    if config.quick:
+        partners = partners.take(np.arange(0, partners.n_partners, 3))
+    record = load_history("us-pakistan")
+    rows: list[dict[str, float]] = []
+    for i, row in enumerate(planted):
+        truth_u = _quantiles(row)[0]
+        prior_rmse = float(np.sqrt(np.mean((0.5 - truth_u) ** 2)))
+        theta = Theta().replace(**dict(zip(FREE_PARAMETERS, row.tolist(), strict=True)))
+        history = synthetic_history(theta, config.seed + i, base=record)
+        cpu = time.process_time()
+        fit = Calibrator(budget=abc_budget, seed=config.seed + i).fit(history)
+        abc_cpu = time.process_time() - cpu
+        abc_u = fit.weights @ _quantiles(fit.samples)
+        data = synthetic_partners(partners, np.tile(row, (partners.n_partners, 1)), config.seed + i)
+        cpu = time.process_time()
+        pooled = hierarchical_calibration(data, draws, config.seed + i, lopo=False)
+        pooled_cpu = time.process_time() - cpu
+        pooled_u = pooled.weights @ _quantiles(pooled.draws)
+        abc_rmse = float(np.sqrt(np.mean((abc_u - truth_u) ** 2)))
+        pooled_rmse = float(np.sqrt(np.mean((pooled_u - truth_u) ** 2)))
+        rows.append(
+            {
+                "prior_rmse": prior_rmse,
+                "abc_rmse": abc_rmse,
+                "pooled_rmse": pooled_rmse,
+                "abc_cpu": abc_cpu,
+                "pooled_cpu": pooled_cpu,
+            }
+        )
+
+    def mean(key: str) -> float:
+        return float(np.mean([r[key] for r in rows]))
+
+    abc_gain = float(np.mean([r["prior_rmse"] / r["abc_rmse"] for r in rows]))
+    pooled_gain = float(np.mean([r["prior_rmse"] / r["pooled_rmse"] for r in rows]))
+    abc_rate = abc_gain / max(mean("abc_cpu"), 1e-9)
+    pooled_rate = pooled_gain / max(mean("pooled_cpu"), 1e-9)
+    return BenchResult(
+        name="sim-pooled-quality",
+        ratio=pooled_rate / abc_rate,
+        target=1.0,
+        meaning=(
+            "accuracy gain per CPU second of the hierarchical fit across partners over the "
+            f"single-dyad ABC (gain = prior RMSE / posterior RMSE to a planted truth: pooled "
+            f"{pooled_gain:.3f} in {mean('pooled_cpu'):.1f} CPU s, ABC {abc_gain:.3f} in "
+            f"{mean('abc_cpu'):.1f} CPU s; {truths} truths)"
+        ),
+        details={
+            "truths": truths,
+            "abc_budget": abc_budget,
+            "pooled_draws": draws,
+            "partners": partners.n_partners,
+            "prior_rmse": round(mean("prior_rmse"), 4),
+            "abc_rmse": round(mean("abc_rmse"), 4),
+            "pooled_rmse": round(mean("pooled_rmse"), 4),
+            "abc_cpu_seconds": round(mean("abc_cpu"), 3),
+            "pooled_cpu_seconds": round(mean("pooled_cpu"), 3),
+            "abc_gain": round(abc_gain, 4),
+            "pooled_gain": round(pooled_gain, 4),
         },
     )

@@ -16,15 +16,29 @@ SchedulerOption = typer.Option(
 )
 
 
-def _posterior(case: str, budget: int, seed: int, scheduler: str | None, prior: bool) -> Any:
+def _posterior(
+    case: str,
+    budget: int,
+    seed: int,
+    scheduler: str | None,
+    prior: bool,
+    partners: bool = False,
+) -> Any:
     from bilat import sim
 
     if prior:
         return None
     # the predictive check and the out-of-sample scores (cheap) decide whether the answer
-    # may use verdict words; the simulation-based calibration is left to `bilat calibrate`
+    # may use verdict words; the simulation-based calibration is left to `bilat calibrate`;
+    # the calibration across partners only where an answer reads it (`bilat compare`)
     return sim.calibrate(
-        case=case, budget=budget, seed=seed, check=True, sbc_truths=0, scheduler=scheduler
+        case=case,
+        budget=budget,
+        seed=seed,
+        check=True,
+        sbc_truths=0,
+        scheduler=scheduler,
+        partner_draws=None if partners else 0,
     )
 
 
@@ -91,6 +105,12 @@ def register(app: typer.Typer) -> None:
         sbc_truths: int = typer.Option(
             100, "--sbc-truths", help="Synthetic truths for simulation-based calibration (0: none)."
         ),
+        partner_draws: int | None = typer.Option(
+            None,
+            "--partner-draws",
+            help="Prior draws of the hierarchical fit across the panel's partners "
+            "(default budget/24; 0: none).",
+        ),
         scheduler: str | None = SchedulerOption,
         as_json: bool = JsonOption,
     ) -> None:
@@ -105,6 +125,7 @@ def register(app: typer.Typer) -> None:
             check=check,
             sbc_truths=sbc_truths,
             scheduler=scheduler,
+            partner_draws=partner_draws,
         )
         if as_json:
             print_json(result.to_dict())
@@ -156,6 +177,14 @@ def register(app: typer.Typer) -> None:
                 f"{s['coverage_90']:.2f}; uniform ranks for {s['uniform_parameters']} of "
                 f"{len(s['parameters'])} parameters; posterior error / prior error "
                 f"{s['error_ratio']:.2f}; policy effect: {effect}",
+                highlight=False,
+            )
+        lopo = (result.partners or {}).get("leave_one_partner_out")
+        if lopo:
+            scores = ", ".join(f"{k} {v:.3f}" for k, v in lopo["scores"].items())
+            console.print(
+                f"across {lopo['partners_scored']} partners, each held out "
+                f"({lopo['test_years'][0]}-{lopo['test_years'][1]}), CRPS: {scores}",
                 highlight=False,
             )
         for note in result.notes:
@@ -250,7 +279,7 @@ def register(app: typer.Typer) -> None:
         from bilat import sim
 
         names = [p.strip() for p in policies.split(",") if p.strip()]
-        posterior = _posterior(case, budget, seed, scheduler, prior)
+        posterior = _posterior(case, budget, seed, scheduler, prior, partners=True)
         result = sim.compare(
             names,
             posterior,

@@ -2,16 +2,14 @@
 
 Inputs (the historical schedule), in constant 2020 $ billion where money:
 
-* **total aid**: Greenbook economic programmes 1948-1977 (the record's
-  ``aid_greenbook``; units undocumented by the source, military lines absent),
-  USAID Foreign Aid Explorer obligations 1978-2017 (``aid_obligations``,
-  constant 2020 dollars). After 2017 the record has no figure: the schedule
-  carries half the 2017 total forward (the economic half, security assistance
-  having been suspended in 2018) — an imputation, flagged in the notes.
-* **split**: the record gives no military/economic split for most years, so
-  the schedule splits total aid evenly (bilat's assumption).
-* **reimbursements**: Coalition Support Funds FY2002-08 (``aid_crs``);
-  FY2009-13 the CRS totals less the obligations, floored at zero (derived).
+* **total aid**: the record's ``aid_accounts`` total in constant 2020 $
+  (Greenbook economic + military FY1948-2020, Foreign Aid Explorer obligations
+  FY2021-24); 2025, past the record, carries FY2024 forward (flagged).
+* **split**: the Greenbook's measured military and economic shares
+  (``aid_accounts``, FY1948-2020); after FY2020 (totals only) the FY2020
+  share is carried forward (an assumption, flagged).
+* **reimbursements**: Coalition Support Funds paid FY2002-16 (``aid_crs``,
+  constant 2020 $); the Greenbook's military lines do not include them.
 * **sanctions** and the **US regime**: a broad programme ``in force`` in the
   record's ``sanctions`` series (the arms embargo, Symington, Pressler, Glenn,
   section 508, the 2018 suspension; the narrow missile-entity sanctions do not
@@ -24,7 +22,8 @@ Inputs (the historical schedule), in constant 2020 $ billion where money:
   ally status (the record's ``alliance``).
 * conditions, pledges, democracy support and salience: ``bilat/sim/data``.
 
-Observables (targets): from the record's events, per year, the share of
+Observables (targets): from the record's events between states (sub-state
+actors and recipients dropped, :func:`bilat.claims.state_events`), per year, the share of
 Pakistan->US events that are cooperative (CAMEO roots 03-09) among those that
 are cooperative or conflictual (roots 03-20), and the share of US->Pakistan
 events that are threats or coercion (:data:`bilat.measure.COERCION_PREFIXES`
@@ -97,9 +96,15 @@ def _by_year(rows: list[dict[str, str]], column: str, scale: float = 1.0) -> dic
 
 
 def _events() -> list[dict[str, str]]:
+    """The record's events between states (sub-state actors and recipients dropped)."""
     from bilat import record
 
-    return _frame_rows(record.events())
+    events = record.events()
+    try:
+        from bilat.claims import state_events
+    except ImportError:  # pragma: no cover - claims ships with bilat
+        return _frame_rows(events)
+    return _frame_rows(state_events(events))
 
 
 def _coercion_prefixes() -> tuple[str, ...]:
@@ -244,19 +249,6 @@ def _panel() -> tuple[Any, Any, str]:
     return panel, pak, ""
 
 
-def _military_share(years: npt.NDArray[np.int64], pak: Any) -> F64:
-    """Greenbook's military share of US aid to Pakistan by year (NaN where unknown)."""
-    share = np.full(len(years), np.nan)
-    if pak is None or "aid_mil_share" not in pak.columns:
-        return share
-    by_year = pak.set_index("year")["aid_mil_share"]
-    for i, y in enumerate(years.tolist()):
-        if int(y) in by_year.index:
-            v = by_year[int(y)]
-            share[i] = float(v) if v == v else np.nan
-    return share
-
-
 def history_from_record(use_panel: bool = True) -> History:
     """The US-Pakistan history, 1950-2025 (see the module docstring for every choice).
 
@@ -269,56 +261,64 @@ def history_from_record(use_panel: bool = True) -> History:
     panel, pak, why = _panel() if use_panel else (None, None, "panel not used")
     if why:
         notes.append(why)
-    mil_share = _military_share(years, pak)
-    greenbook = _by_year(_rows("aid_greenbook"), "economic_usd", 1e-9)
-    obligations_rows = _rows("aid_obligations")
-    obligations = _by_year(obligations_rows, "obligations_constant_2020_usd", 1e-9)
-    obligations_current = _by_year(obligations_rows, "obligations_current_usd", 1e-9)
+    accounts = {int(r["year"]): r for r in _rows("aid_accounts")}
     crs = _rows("aid_crs")
     csf = _by_year(crs, "csf_constant_2020_usd_millions", 1e-3)
-    crs_total = _by_year(crs, "total_current_usd_billions")
-    cpi = _by_year(_rows("cpi_u"), "cpi_u")
     sanctions_rows = {int(r["year"]): r for r in _rows("sanctions")}
     regime_rows = {int(r["year"]): r for r in _rows("regime")}
     alliance_rows = {int(r["year"]): r for r in _rows("alliance")}
     coded = _coded_series(years)
 
-    last_obligation = max(obligations)
+    def money(row: dict[str, str], column: str) -> float:
+        text = (row.get(column) or "").strip()
+        return float(text) * 1e-9 if text else float("nan")
+
     total = np.zeros(len(years))
+    split = np.full(len(years), np.nan)
     ct = np.zeros(len(years))
+    known_total = [
+        y for y, r in accounts.items() if np.isfinite(money(r, "total_constant_2020_usd"))
+    ]
+    last_total = max(known_total)
     for i, year in enumerate(years.tolist()):
         y = int(year)
-        if y in obligations:
-            total[i] = obligations[y]
-        elif y < min(obligations):
-            total[i] = greenbook.get(y, 0.0)
-        else:
-            total[i] = 0.5 * obligations[last_obligation]
-        if y in csf:
-            ct[i] = csf[y]
-        elif y in crs_total and y in obligations_current and y in cpi and 2020 in cpi:
-            ct[i] = max(crs_total[y] - obligations_current[y], 0.0) * cpi[2020] / cpi[y]
+        row = accounts.get(min(y, last_total), {})
+        total[i] = np.nan_to_num(money(row, "total_constant_2020_usd"))
+        mil = money(row, "greenbook_military_constant_2020_usd")
+        econ = money(row, "greenbook_economic_constant_2020_usd")
+        if np.isfinite(mil) and np.isfinite(econ) and mil + econ > 0:
+            split[i] = mil / (mil + econ)
+        ct[i] = csf.get(y, 0.0)
+    measured = np.isfinite(split)
+    last_split = int(years[measured][-1]) if measured.any() else None
+    if last_split is not None:
+        # after the Greenbook's last year the Foreign Aid Explorer gives totals only
+        split = np.where(measured, split, np.where(years > last_split, split[measured][-1], 0.5))
     notes.append(
-        f"aid after {last_obligation} is not in the record: half the {last_obligation} total is "
-        "carried forward (imputed)"
+        "aid: the record's aid_accounts total in constant 2020 $ (Greenbook economic + military "
+        f"to FY2020, Foreign Aid Explorer obligations after), FY1948-{last_total}"
+        + (
+            f"; {int(years[-1])} carries FY{last_total} forward (imputed)"
+            if years[-1] > last_total
+            else ""
+        )
     )
-    notes.append("aid before 1978 counts Greenbook economic programmes only (no military series)")
-    known = np.isfinite(mil_share)
-    if known.any():
-        notes.append(
-            f"aid split into military and economic by Greenbook's measured shares (bilat.panel) "
-            f"in {int(known.sum())} years; evenly (an assumption) in the other "
-            f"{int((~known).sum())}"
-        )
-    else:
-        notes.append(
-            "no measured military/economic split (the panel is not there): total aid is "
-            "split evenly (assumption)"
-        )
-    split = np.where(known, mil_share, 0.5)
     notes.append(
-        "reimbursements FY2009-13 are CRS totals less obligations, floored at zero (derived)"
+        f"aid split into military and economic by the Greenbook's measured shares (aid_accounts) "
+        f"in {int(measured.sum())} years"
+        + (
+            f"; after FY{last_split} the FY{last_split} share is carried forward (no split "
+            "published; assumption)"
+            if last_split is not None
+            else "; evenly otherwise (assumption)"
+        )
     )
+    notes.append(
+        "reimbursements: Coalition Support Funds paid FY2002-16 (aid_crs, constant 2020 $); none "
+        "for FY2017-18 by the CRS table, none coded after"
+    )
+    if pak is None:
+        notes.append("the panel is missing: its observables are not fitted")
 
     schedule = []
     regime = np.zeros(len(years))
@@ -361,7 +361,7 @@ def history_from_record(use_panel: bool = True) -> History:
     targets["unga"], targets["unga_n"] = unga, unga_n
     noise_sd: dict[str, float] = {}
     sources = {
-        "aid": "bilat.record series aid_greenbook, aid_obligations, aid_crs, cpi_u",
+        "aid": "bilat.record series aid_accounts (Greenbook and Foreign Aid Explorer), aid_crs",
         "sanctions, regime": "bilat.record series sanctions, regime, alliance",
         "salience, conditions, pledges": "bilat/sim/data/salience.csv, instruments.csv",
         "targets": "bilat.record events (Pakistan->US cooperation share, US->Pakistan "

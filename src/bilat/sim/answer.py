@@ -232,12 +232,29 @@ def validation_block(calibration: CalibrationResult | None) -> dict[str, Any]:
             }
             for r in calibration.identification
         ],
-        "leave_one_partner_out": None,
-        "notes": [
-            "leave-one-partner-out scores need the hierarchical calibration across partners, "
-            "which is not built yet"
-        ],
+        "leave_one_partner_out": _lopo_block(calibration),
+        "partners": _partners_block(calibration),
+        "notes": []
+        if calibration.partners
+        else ["no calibration across partners was run (partner_draws=0, or no panel)"],
     }
+
+
+def _lopo_block(calibration: CalibrationResult) -> dict[str, Any] | None:
+    """The leave-one-partner-out scores, without the per-partner rows."""
+    lopo = (calibration.partners or {}).get("leave_one_partner_out")
+    if not lopo:
+        return None
+    return {k: v for k, v in lopo.items() if k != "per_partner"}
+
+
+def _partners_block(calibration: CalibrationResult) -> dict[str, Any] | None:
+    """The hierarchical calibration's population, compactly."""
+    fit = calibration.partners
+    if not fit:
+        return None
+    keys = ("method", "partners", "draws", "seed", "until", "population", "population_ess")
+    return {k: fit.get(k) for k in keys}
 
 
 def _p_better(cmp: ComparisonResult, policy: str, outcome: str) -> float:
@@ -337,16 +354,95 @@ def _scenario_rows(
                     "outcomes": outcomes,
                 }
             )
-        rows.append(
-            {
-                "prior": name,
-                "prior_meaning": meaning,
-                "evidence": "calibrated on all partners (hierarchical)",
-                "status": "not done",
-                "outcomes": {},
-            }
-        )
+        if priors is PRIORS:
+            rows.append(
+                _partners_row(
+                    calibration,
+                    history,
+                    prior_cmp,
+                    proposal,
+                    baseline,
+                    draws,
+                    runs,
+                    years,
+                    seed,
+                    mechanisms,
+                    usable,
+                    name,
+                    meaning,
+                )
+            )
     return rows
+
+
+PARTNERS_EVIDENCE = "calibrated on all partners (hierarchical)"
+
+
+def _partners_row(
+    calibration: CalibrationResult,
+    history: History,
+    prior_cmp: ComparisonResult,
+    proposal: str,
+    baseline: str,
+    draws: int,
+    runs: int,
+    years: int,
+    seed: int,
+    mechanisms: Mechanisms,
+    usable: bool,
+    name: str,
+    meaning: str,
+) -> dict[str, Any]:
+    """The table's row for the hierarchical calibration: Pakistan's partially pooled posterior.
+
+    The verdict rules apply unchanged: rule 1 reads the Pakistan fit's checks and,
+    in addition, whether the hierarchical model loses to persistence when whole
+    partners are held out; rule 2 compares with the same prior's answer.
+    """
+    fit = calibration.partner_fit
+    row: dict[str, Any] = {"prior": name, "prior_meaning": meaning, "evidence": PARTNERS_EVIDENCE}
+    if fit is None:
+        return {**row, "status": "not run (no panel, or partner_draws=0)", "outcomes": {}}
+    from bilat.sim.partners import PAKISTAN
+
+    if PAKISTAN not in set(fit.data.ccodes.tolist()):
+        return {
+            **row,
+            "status": "not run (Pakistan is not among the fitted partners)",
+            "outcomes": {},
+        }
+    lopo = (calibration.partners or {}).get("leave_one_partner_out") or {}
+    ok = usable and not lopo.get("loses_to_persistence", True)
+    cmp = compare(
+        [baseline, proposal],
+        fit.partner_draws(PAKISTAN, draws, seed),
+        runs,
+        years,
+        seed,
+        draws=draws,
+        baseline=baseline,
+        history=history,
+        mechanisms=mechanisms,
+    )
+    outcomes = {}
+    for o in KEY_OUTCOMES:
+        p = _p_better(cmp, proposal, o)
+        p0 = _p_better(prior_cmp, proposal, o)
+        words, decided, _ = verdict(p, p0, ok)
+        outcomes[o] = {
+            "p_better": p,
+            "difference": float(np.mean(cmp.per_draw[proposal][o] - cmp.per_draw[baseline][o])),
+            "verdict": words,
+            "decided": decided,
+        }
+    return {
+        **row,
+        "status": "ok",
+        "posterior": "Pakistan's partner-level posterior, partially pooled with "
+        f"{fit.data.n_partners - 1} other US partners",
+        "loses_to_persistence_lopo": bool(lopo.get("loses_to_persistence", True)),
+        "outcomes": outcomes,
+    }
 
 
 def _elements(

@@ -146,18 +146,23 @@ def _perturb(rng: np.random.Generator, particles: F64, weights: F64, chol: F64, 
     for _ in range(50):
         size = int((count - have) / max(rate, 0.01) * 1.2) + 16
         parents = np.minimum(np.searchsorted(cumulative, rng.random(size), side="right"), n - 1)
-        # survivors only: their parents, their normals so far, their coordinates so far
-        normals = np.empty((size, dim))
-        out = np.empty((size, dim))
+        # survivors only: their parents, their normals so far, their coordinates so far —
+        # kept as columns, so that dropping a candidate copies only the columns drawn so far
+        normals: list[F64] = []
+        out: list[F64] = []
         for d in range(dim):
-            normals[:, d] = rng.standard_normal(len(parents))
-            value = particles[parents, d] + normals[:, : d + 1] @ chol[d, : d + 1]
+            normals.append(rng.standard_normal(len(parents)))
+            value = particles[parents, d] + np.column_stack(normals) @ chol[d, : d + 1]
             ok = (value > _LOW[d]) & (value < _HIGH[d])
-            out[:, d] = value
-            parents, normals, out = parents[ok], normals[ok], out[ok]
+            out.append(value)
+            if not ok.all():
+                parents = parents[ok]
+                normals = [c[ok] for c in normals]
+                out = [c[ok] for c in out]
         drawn += size
-        kept.append(out)
-        have += len(out)
+        block = np.column_stack(out)
+        kept.append(block)
+        have += len(block)
         rate = max(have / drawn, 0.01)
         if have >= count:
             break
@@ -293,6 +298,10 @@ class CalibrationResult:
         ``years``, and per observable ``observed``, ``mean``, ``lo``, ``hi``.
     ppc, holdout, sbc:
         The checks of :mod:`bilat.sim.validation`, or None.
+    partners:
+        The hierarchical calibration across the panel's partners
+        (:mod:`bilat.sim.hierarchy`: population parameters, leave-one-partner-out
+        scores), or None; ``partner_fit`` holds its draws (not serialised).
     timings:
         ``simulate_seconds`` (inside the batched simulation calls),
         ``total_seconds`` and ``overhead`` (the calibration's own share).
@@ -320,6 +329,8 @@ class CalibrationResult:
     priors: tuple[Prior, ...] = PRIORS
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    partners: dict[str, Any] | None = None
+    partner_fit: Any = None
 
     def draws(self, k: int, seed: int = 0) -> F64:
         """``k`` parameter sets resampled by weight, shape ``(k, 10)``."""
@@ -348,6 +359,7 @@ class CalibrationResult:
             "sbc": self.sbc,
             "holdout": self.holdout,
             "ppc": self.ppc,
+            "partners": self.partners,
             "timings": self.timings,
             "notes": self.notes,
         }
@@ -472,6 +484,7 @@ def calibrate(
     history: History | None = None,
     mechanisms: Mechanisms = DEFAULT_MECHANISMS,
     priors: tuple[Prior, ...] = PRIORS,
+    partner_draws: int | None = None,
 ) -> CalibrationResult:
     """Calibrate the model to a case; with ``check``, run the validation checks.
 
@@ -502,6 +515,10 @@ def calibrate(
         A history to fit instead of the case's (for example a synthetic one).
     mechanisms:
         The model's mechanisms.
+    partner_draws:
+        Common prior draws of the hierarchical calibration across the panel's
+        partners (run with ``check``; default ``budget // 24``, at least 200;
+        0: not run). See :mod:`bilat.sim.hierarchy`.
     """
     from bilat.sim import validation
 
@@ -531,4 +548,30 @@ def calibrate(
                     mechanisms=mechanisms,
                     priors=priors,
                 )
+            draws = max(budget // 24, 200) if partner_draws is None else partner_draws
+            if draws > 0 and history is None:
+                _fit_partners(result, draws, seed, until, mechanisms, priors)
     return result
+
+
+def _fit_partners(
+    result: CalibrationResult,
+    draws: int,
+    seed: int,
+    until: int,
+    mechanisms: Mechanisms,
+    priors: tuple[Prior, ...],
+) -> None:
+    """Attach the hierarchical calibration across partners (a note when the panel is missing)."""
+    from bilat.errors import DataMissingError
+    from bilat.sim.hierarchy import hierarchical_calibration
+    from bilat.sim.partners import load_partners
+
+    try:
+        data = load_partners(until=until)
+    except DataMissingError as err:
+        result.notes.append(f"no calibration across partners: {err}")
+        return
+    fit = hierarchical_calibration(data, draws, seed, priors=priors, mechanisms=mechanisms)
+    result.partner_fit = fit
+    result.partners = fit.summary

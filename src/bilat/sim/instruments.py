@@ -65,7 +65,7 @@ class Instruments:
     regime:
         Pinned US regime code, or -1 to let the model's rule decide.
     civilian:
-        Pinned civilian control in [0, 1], or NaN.
+        Pinned civilian control in [0, 1] (a scalar, or an array of shape ``(n,)``), or NaN.
     salience:
         Pinned US strategic salience in [0, 1], or NaN.
     """
@@ -81,7 +81,7 @@ class Instruments:
     democracy_support: Value = 0.0
     commitment: Value = 0.0
     regime: int = -1
-    civilian: float = float("nan")
+    civilian: Value = float("nan")
     salience: float = float("nan")
 
     def validate(self) -> Instruments:

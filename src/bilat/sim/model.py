@@ -170,9 +170,13 @@ def step(
         )
     else:
         salience = np.full(n, policy_t.salience, dtype=np.float32)
-    pinned_civilian = not math.isnan(policy_t.civilian)
+    # a pin is a scalar (every run) or an array of shape (n,) (one value per run, e.g. per partner)
+    civilian_pin = np.asarray(policy_t.civilian, dtype=np.float32)
+    pinned_civilian = not bool(np.isnan(civilian_pin).all())
     civilian = (
-        np.full(n, policy_t.civilian, dtype=np.float32) if pinned_civilian else state.civilian
+        np.broadcast_to(civilian_pin, (n,)).astype(np.float32)
+        if pinned_civilian
+        else state.civilian
     )
 
     mil = _arr(policy_t.military_aid, n)
