@@ -41,11 +41,13 @@ ForceOption = typer.Option(False, "--force", help="Replace an existing output fi
 
 
 def refuse_to_replace(path: Path | None, force: bool, option: str) -> None:
-    """Stop before any work when ``path`` exists and ``--force`` was not given.
+    """Stop before any work when ``path`` is an existing file and ``--force`` was not given.
 
-    bilat never overwrites a file it did not create unless the user says so.
+    bilat never overwrites a file it did not create unless the user says so. Only a
+    regular file (or a link to one) holds data to lose: a device or a pipe such as
+    ``/dev/null`` or ``/dev/stdout`` is written to as asked.
     """
-    if path is not None and path.exists() and not force:
+    if path is not None and path.is_file() and not force:
         raise InputError(
             f"{path} already exists; bilat does not replace a file it did not create "
             "(pass --force to replace it, or choose another path)",
