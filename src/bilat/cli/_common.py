@@ -43,8 +43,9 @@ ForceOption = typer.Option(False, "--force", help="Replace an existing output fi
 def refuse_to_replace(path: Path | None, force: bool, option: str) -> None:
     """Stop before any work when ``path`` is an existing file and ``--force`` was not given.
 
-    bilat never overwrites a file it did not create unless the user says so; a
-    device such as ``/dev/stdout`` is not a file it could destroy.
+    bilat never overwrites a file it did not create unless the user says so. Only a
+    regular file (or a link to one) holds data to lose: a device or a pipe such as
+    ``/dev/null`` or ``/dev/stdout`` is written to as asked.
     """
     if path is not None and path.is_file() and not force:
         raise InputError(

@@ -1,7 +1,8 @@
 """The ``bilat`` command (Typer). Front end only: the core never imports it.
 
-Each command group lives in its own module of this package with a
-``register(app)`` function; :data:`COMMAND_MODULES` lists them.
+Each command group lives in its own module of this package: its commands are
+module-level functions (sub-apps for groups such as ``db``), and its
+``register(app)`` only attaches them; :data:`COMMAND_MODULES` lists the modules.
 
 :func:`main` turns every error a user can cause into one line on standard
 error: a usage error (unknown command, missing or malformed argument, an

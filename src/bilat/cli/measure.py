@@ -11,7 +11,7 @@ from rich.table import Table
 from bilat.cli._common import DbOption, JsonOption, console, console_err, db_path, print_json
 from bilat.errors import InputError, StoreError, UnknownCodeError
 
-__all__ = ["check_dyad_countries", "register"]
+__all__ = ["check_dyad_countries", "claims_command", "measure_command", "register"]
 
 _SUBSTATE_HELP = (
     "Also count events whose actor or recipient is an armed non-state group "
@@ -29,8 +29,7 @@ def check_dyad_countries(dyad: str) -> None:
         Naming the unknown code and the nearest valid ISO3 codes.
     """
     from bilat.events.store import parse_dyad
-    from bilat.ontology import countries, to_iso3
-    from bilat.ontology._load import nearest
+    from bilat.ontology import countries, nearest, to_iso3
 
     pair = parse_dyad(dyad)
     for code in (pair.actor, pair.recipient):
@@ -43,114 +42,110 @@ def check_dyad_countries(dyad: str) -> None:
             raise UnknownCodeError("country", code, unique, field="--dyad")
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``measure`` and ``claims`` commands."""
+def measure_command(
+    dyad: str = typer.Option(..., "--dyad", help="Two ISO3 codes, e.g. USA:PAK."),
+    freq: str = typer.Option("year", "--freq", help="year, quarter or month."),
+    since: str | None = typer.Option(None, "--since", help="First date (YYYY-MM-DD or YYYY)."),
+    until: str | None = typer.Option(None, "--until", help="Last date (YYYY-MM-DD or YYYY)."),
+    weighted: bool = typer.Option(False, "--weighted", help="Weight events by mentions."),
+    dataset: list[str] | None = typer.Option(None, "--dataset", help="Only these datasets."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the HMM restarts."),
+    include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
+    db: Path | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Series, phases, breadth, reciprocity and latent score of a dyad, from the store."""
+    from bilat.events import EventStore
+    from bilat.measure import FREQUENCIES, measure_dyad
 
-    @app.command("measure")
-    def measure_command(
-        dyad: str = typer.Option(..., "--dyad", help="Two ISO3 codes, e.g. USA:PAK."),
-        freq: str = typer.Option("year", "--freq", help="year, quarter or month."),
-        since: str | None = typer.Option(None, "--since", help="First date (YYYY-MM-DD or YYYY)."),
-        until: str | None = typer.Option(None, "--until", help="Last date (YYYY-MM-DD or YYYY)."),
-        weighted: bool = typer.Option(False, "--weighted", help="Weight events by mentions."),
-        dataset: list[str] | None = typer.Option(None, "--dataset", help="Only these datasets."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the HMM restarts."),
-        include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
-        db: Path | None = DbOption,
-        as_json: bool = JsonOption,
-    ) -> None:
-        """Series, phases, breadth, reciprocity and latent score of a dyad, from the store."""
-        from bilat.events import EventStore
-        from bilat.measure import FREQUENCIES, measure_dyad
-
-        if freq not in FREQUENCIES:
-            raise InputError(
-                f"unknown frequency {freq!r}; choose year, quarter or month",
-                field="--freq",
-                value=freq,
-            )
-        check_dyad_countries(dyad)
-        path = db_path(db)
-        if not path.exists():
-            raise StoreError(
-                f"no event store at {path}; load the built-in record with `bilat record load` "
-                "(or ingest events with `bilat ingest`), or point --db at a store"
-            )
-        with EventStore(path, read_only=True) as store:
-            if store.count() == 0:
-                raise StoreError(
-                    f"the event store {path} is empty; load the built-in record with "
-                    "`bilat record load`"
-                )
-            found = measure_dyad(
-                store,
-                dyad,
-                freq=freq,
-                since=since,
-                until=until,
-                weighted=weighted,
-                datasets=dataset or (),
-                seed=seed,
-                include_substate=include_substate,
-            )
-        if as_json:
-            print_json(found.to_dict())
-            return
-        _print_measures(found)
-
-    @app.command("claims")
-    def claims_command(
-        case: str = typer.Argument("us-pakistan", help="The case whose claims to test."),
-        n_boot: int = typer.Option(2000, "--n-boot", min=1, help="Bootstrap draws per interval."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
-        include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
-        as_json: bool = JsonOption,
-    ) -> None:
-        """Test the article's claims on the built-in record: statistic, interval, verdict."""
-        from bilat.claims import CASES, run_case
-        from bilat.measure import scope_label
-
-        if case not in CASES:
-            raise InputError(
-                f"unknown case {case!r}; choose from {', '.join(CASES)}", field="case", value=case
-            )
-        results = run_case(case, n_boot=n_boot, seed=seed, include_substate=include_substate)
-        scope = scope_label(include_substate)
-        if as_json:
-            print_json(
-                {
-                    "case": case,
-                    "data": "built-in record",
-                    "scope": scope,
-                    "include_substate": include_substate,
-                    "claims": [r.to_dict() for r in results],
-                }
-            )
-            return
-        table = Table(
-            title=f"claims of the article, tested on the built-in record ({case}; {scope} events)"
+    if freq not in FREQUENCIES:
+        raise InputError(
+            f"unknown frequency {freq!r}; choose year, quarter or month",
+            field="--freq",
+            value=freq,
         )
-        table.add_column("claim")
-        table.add_column("verdict")
-        table.add_column("statistic [interval]", justify="right")
-        table.add_column("why")
-        colours = {
-            "supported": "green",
-            "not supported": "red",
-            "mixed": "yellow",
-            "insufficient data": "dim",
-        }
-        for r in results:
-            figure = "—" if r.value is None else f"{r.value:.2f}"
-            if r.interval is not None:
-                figure += f" [{r.interval[0]:.2f}, {r.interval[1]:.2f}]"
-            table.add_row(
-                f"{r.title}\n[dim]{r.claim_id}[/]",
-                f"[{colours[r.verdict]}]{r.verdict}[/]",
-                figure,
-                r.reason,
+    check_dyad_countries(dyad)
+    path = db_path(db)
+    if not path.exists():
+        raise StoreError(
+            f"no event store at {path}; load the built-in record with `bilat record load` "
+            "(or ingest events with `bilat ingest`), or point --db at a store"
+        )
+    with EventStore(path, read_only=True) as store:
+        if store.count() == 0:
+            raise StoreError(
+                f"the event store {path} is empty; load the built-in record with "
+                "`bilat record load`"
             )
-        console.print(table)
+        found = measure_dyad(
+            store,
+            dyad,
+            freq=freq,
+            since=since,
+            until=until,
+            weighted=weighted,
+            datasets=dataset or (),
+            seed=seed,
+            include_substate=include_substate,
+        )
+    if as_json:
+        print_json(found.to_dict())
+        return
+    _print_measures(found)
+
+
+def claims_command(
+    case: str = typer.Argument("us-pakistan", help="The case whose claims to test."),
+    n_boot: int = typer.Option(2000, "--n-boot", min=1, help="Bootstrap draws per interval."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    include_substate: bool = typer.Option(False, "--include-substate", help=_SUBSTATE_HELP),
+    as_json: bool = JsonOption,
+) -> None:
+    """Test the article's claims on the built-in record: statistic, interval, verdict."""
+    from bilat.claims import CASES, run_case
+    from bilat.measure import scope_label
+
+    if case not in CASES:
+        raise InputError(
+            f"unknown case {case!r}; choose from {', '.join(CASES)}", field="case", value=case
+        )
+    results = run_case(case, n_boot=n_boot, seed=seed, include_substate=include_substate)
+    scope = scope_label(include_substate)
+    if as_json:
+        print_json(
+            {
+                "case": case,
+                "data": "built-in record",
+                "scope": scope,
+                "include_substate": include_substate,
+                "claims": [r.to_dict() for r in results],
+            }
+        )
+        return
+    table = Table(
+        title=f"claims of the article, tested on the built-in record ({case}; {scope} events)"
+    )
+    table.add_column("claim")
+    table.add_column("verdict")
+    table.add_column("statistic [interval]", justify="right")
+    table.add_column("why")
+    colours = {
+        "supported": "green",
+        "not supported": "red",
+        "mixed": "yellow",
+        "insufficient data": "dim",
+    }
+    for r in results:
+        figure = "—" if r.value is None else f"{r.value:.2f}"
+        if r.interval is not None:
+            figure += f" [{r.interval[0]:.2f}, {r.interval[1]:.2f}]"
+        table.add_row(
+            f"{r.title}\n[dim]{r.claim_id}[/]",
+            f"[{colours[r.verdict]}]{r.verdict}[/]",
+            figure,
+            r.reason,
+        )
+    console.print(table)
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
@@ -241,3 +236,9 @@ def _print_measures(found: Any) -> None:
                 f"{r.cumulative_response:+.2f} [{r.lower:+.2f}, {r.upper:+.2f}]",
                 highlight=False,
             )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``measure`` and ``claims`` commands."""
+    app.command("measure")(measure_command)
+    app.command("claims")(claims_command)

@@ -12,9 +12,16 @@ from rich.table import Table
 from bilat import ontology
 from bilat.cli._common import JsonOption, console, print_json
 from bilat.errors import UnknownCodeError
-from bilat.ontology._load import nearest, norm_name
+from bilat.ontology import nearest, norm_name
 
-__all__ = ["register"]
+__all__ = [
+    "cameo_command",
+    "countries_command",
+    "disagreements_command",
+    "ontology_app",
+    "register",
+    "sectors_command",
+]
 
 _CAMEO_COLUMNS = ["code", "label", "quad", "penta", "goldstein", "plover_event", "domain"]
 _COUNTRY_COLUMNS = ["iso3", "name", "cameo", "cow", "fips", "capital", "historical"]
@@ -50,66 +57,80 @@ def _match_countries(query: str) -> pd.DataFrame:
     return table[names.str.contains(key, regex=False)]
 
 
+ontology_app = typer.Typer(help="Look up CAMEO codes, countries and sectors.", no_args_is_help=True)
+
+
+def cameo_command(
+    code: str | None = typer.Argument(None, help="A CAMEO code such as 0211 (text)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show the CAMEO table, or one code (an unknown code names the nearest ones)."""
+    if code is None:
+        table = ontology.cameo_table()
+        if as_json:
+            print_json({"codes": _records(table)})
+        else:
+            _show(table, _CAMEO_COLUMNS, f"CAMEO event codes ({len(table)})")
+        return
+    found = ontology.cameo(code)
+    if as_json:
+        print_json(asdict(found))
+        return
+    for key, value in asdict(found).items():
+        console.print(f"[bold]{key}[/]: {'' if value is None else value}", highlight=False)
+
+
+ontology_app.command("cameo")(cameo_command)
+
+
+def countries_command(
+    query: str | None = typer.Argument(
+        None, help="A code (ISO3, CAMEO, FIPS, COW) or a name; default: all."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show the country table, or the countries matching a code or name."""
+    table = ontology.countries() if query is None else _match_countries(query)
+    if query is not None and table.empty:
+        pool = list(ontology.countries()["name"])
+        raise UnknownCodeError("country", query, nearest(query, pool))
+    if as_json:
+        print_json({"countries": _records(table)})
+    else:
+        _show(table, _COUNTRY_COLUMNS, f"countries ({len(table)})")
+
+
+ontology_app.command("countries")(countries_command)
+
+
+def sectors_command(as_json: bool = JsonOption) -> None:
+    """Show the actor sectors, in the priority order sector_of uses."""
+    table = ontology.sectors()
+    if as_json:
+        print_json({"sectors": _records(table)})
+    else:
+        _show(table, ["code", "label", "description"], f"actor sectors ({len(table)})")
+
+
+ontology_app.command("sectors")(sectors_command)
+
+
+def disagreements_command(as_json: bool = JsonOption) -> None:
+    """Show the CAMEO codes on which the published Goldstein tables disagree."""
+    table = ontology.goldstein_disagreements()
+    if as_json:
+        print_json({"disagreements": _records(table)})
+    else:
+        _show(
+            table,
+            ["code", "gdelt", "gdeltpyr", "icews", "chosen", "observed", "observed_rows"],
+            f"Goldstein disagreements ({len(table)} codes; chosen = GDELT's table)",
+        )
+
+
+ontology_app.command("disagreements")(disagreements_command)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``ontology`` command group."""
-    group = typer.Typer(help="Look up CAMEO codes, countries and sectors.", no_args_is_help=True)
-    app.add_typer(group, name="ontology")
-
-    @group.command("cameo")
-    def cameo_command(
-        code: str | None = typer.Argument(None, help="A CAMEO code such as 0211 (text)."),
-        as_json: bool = JsonOption,
-    ) -> None:
-        """Show the CAMEO table, or one code (an unknown code names the nearest ones)."""
-        if code is None:
-            table = ontology.cameo_table()
-            if as_json:
-                print_json({"codes": _records(table)})
-            else:
-                _show(table, _CAMEO_COLUMNS, f"CAMEO event codes ({len(table)})")
-            return
-        found = ontology.cameo(code)
-        if as_json:
-            print_json(asdict(found))
-            return
-        for key, value in asdict(found).items():
-            console.print(f"[bold]{key}[/]: {'' if value is None else value}", highlight=False)
-
-    @group.command("countries")
-    def countries_command(
-        query: str | None = typer.Argument(
-            None, help="A code (ISO3, CAMEO, FIPS, COW) or a name; default: all."
-        ),
-        as_json: bool = JsonOption,
-    ) -> None:
-        """Show the country table, or the countries matching a code or name."""
-        table = ontology.countries() if query is None else _match_countries(query)
-        if query is not None and table.empty:
-            pool = list(ontology.countries()["name"])
-            raise UnknownCodeError("country", query, nearest(query, pool))
-        if as_json:
-            print_json({"countries": _records(table)})
-        else:
-            _show(table, _COUNTRY_COLUMNS, f"countries ({len(table)})")
-
-    @group.command("sectors")
-    def sectors_command(as_json: bool = JsonOption) -> None:
-        """Show the actor sectors, in the priority order sector_of uses."""
-        table = ontology.sectors()
-        if as_json:
-            print_json({"sectors": _records(table)})
-        else:
-            _show(table, ["code", "label", "description"], f"actor sectors ({len(table)})")
-
-    @group.command("disagreements")
-    def disagreements_command(as_json: bool = JsonOption) -> None:
-        """Show the CAMEO codes on which the published Goldstein tables disagree."""
-        table = ontology.goldstein_disagreements()
-        if as_json:
-            print_json({"disagreements": _records(table)})
-        else:
-            _show(
-                table,
-                ["code", "gdelt", "gdeltpyr", "icews", "chosen", "observed", "observed_rows"],
-                f"Goldstein disagreements ({len(table)} codes; chosen = GDELT's table)",
-            )
+    app.add_typer(ontology_app, name="ontology")

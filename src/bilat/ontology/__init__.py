@@ -18,6 +18,7 @@ Unknown codes raise :class:`bilat.errors.UnknownCodeError` naming the nearest va
 
 from __future__ import annotations
 
+from bilat.ontology._load import nearest, norm_name
 from bilat.ontology.cameo import (
     DOMAINS,
     CameoCode,
@@ -63,6 +64,8 @@ __all__ = [
     "goldstein_disagreements",
     "is_cameo",
     "is_substate",
+    "nearest",
+    "norm_name",
     "penta_of_root",
     "plover_to_root",
     "quad_of_root",
