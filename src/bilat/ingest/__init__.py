@@ -13,6 +13,7 @@ a duplicate, or quarantined with its file, line and reason. See
 
 from __future__ import annotations
 
+from bilat.ingest._source import Source
 from bilat.ingest.core import FileResult, IngestReport, ingest, ingest_source
 from bilat.ingest.detect import FORMATS, detect_format, sniff
 
@@ -20,6 +21,7 @@ __all__ = [
     "FORMATS",
     "FileResult",
     "IngestReport",
+    "Source",
     "detect_format",
     "ingest",
     "ingest_source",

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from bilat.errors import StoreError, UnknownCodeError
-from bilat.events._spool import SpoolDir
+from bilat.events import SpoolDir
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import YEAR_RANGE, QuarantinedRow
 

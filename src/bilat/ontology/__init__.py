@@ -12,12 +12,15 @@ Countries
     :func:`country_map`, :func:`regions`.
 Sectors
     :func:`sectors`, :func:`sector_of`.
+Names
+    :func:`nearest` (the valid codes nearest a bad one), :func:`norm_name`.
 
 Unknown codes raise :class:`bilat.errors.UnknownCodeError` naming the nearest valid ones.
 """
 
 from __future__ import annotations
 
+from bilat.ontology._load import nearest, norm_name
 from bilat.ontology.cameo import (
     DOMAINS,
     CameoCode,
@@ -63,6 +66,8 @@ __all__ = [
     "goldstein_disagreements",
     "is_cameo",
     "is_substate",
+    "nearest",
+    "norm_name",
     "penta_of_root",
     "plover_to_root",
     "quad_of_root",
