@@ -19,7 +19,7 @@ def _lint(config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
     return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache", "--config", str(config)],
+        [str(LINT_IMPORTS), "--no-cache", str(config)],
         cwd=cwd,
         env=env,
         capture_output=True,
