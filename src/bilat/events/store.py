@@ -44,7 +44,6 @@ from bilat.events._db import (
     _connect,
     _first,
     _rollback,
-    as_arrow,
     create_tables,
     interrupts_raised,
 )
@@ -292,8 +291,6 @@ class EventStore:
             "events": int(removed[0]) if removed else 0,
             "quarantined": int(dropped[0]) if dropped else 0,
         }
-
-    _as_arrow = staticmethod(as_arrow)
 
     def insert(
         self,
