@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from bilat.bench import BenchConfig
-from bilat.ingest import sniff
-from bilat.ingest._source import Source
+from bilat.ingest import Source, sniff
 from bilat.ingest.detect import detect_format
 
 GDELT = "\t".join(["1", "20190101", *[""] * 59])

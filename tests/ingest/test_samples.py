@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from bilat.events import EventStore
-from bilat.ingest import detect_format, ingest
-from bilat.ingest._source import Source
+from bilat.ingest import Source, detect_format, ingest
 
 SAMPLES = {
     # path under data/eventdata: (format, dataset, rows read, PAK rows)

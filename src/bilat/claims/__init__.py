@@ -26,7 +26,7 @@ from bilat.claims.base import (
     ratio_bootstrap,
 )
 from bilat.claims.data import complete_classes, from_record, from_store, state_events
-from bilat.claims.us_pakistan import (
+from bilat.claims.families import (
     AidUnderMilitaryRule,
     AlliedAndSanctioned,
     CoercionIsRegular,

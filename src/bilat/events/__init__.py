@@ -1,5 +1,6 @@
 """The event record: its schema, validation and the DuckDB event store."""
 
+from bilat.events._spool import SpoolDir
 from bilat.events.schema import (
     DATE_PRECISIONS,
     DOMAINS,
@@ -32,6 +33,7 @@ __all__ = [
     "EventStore",
     "Field",
     "QuarantinedRow",
+    "SpoolDir",
     "arrow_schema",
     "content_id",
     "empty_frame",

@@ -14,176 +14,58 @@ seconds, then gets :class:`~bilat.errors.StoreLockedError`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from bilat.errors import (
     InputError,
     StoreError,
-    StoreLockedError,
     StoreReadOnlyError,
     ValidationError,
 )
-from bilat.events._spool import SpoolDir
-from bilat.events.schema import EVENT_FIELDS, arrow_schema, sql_columns, validate_record
+from bilat.events._db import (
+    _COLUMNS,
+    _FORMULA,
+    _IN_RANGE,
+    CONNECTION_CONFIG,
+    QUARANTINE_HELD,
+    SCHEMA_VERSION,
+    YEAR_RANGE,
+    ExportFormat,
+    _as_date,
+    _connect,
+    _first,
+    _rollback,
+    create_tables,
+    interrupts_raised,
+)
+from bilat.events.batch import BatchResult, BatchWriter, QuarantinedRow, quarantine_table
+from bilat.events.dyad import Dyad, parse_dyad
+from bilat.events.schema import EVENT_FIELDS, arrow_schema, validate_record
 
 __all__ = [
+    "CONNECTION_CONFIG",
+    "QUARANTINE_HELD",
+    "SCHEMA_VERSION",
+    "YEAR_RANGE",
     "BatchResult",
     "BatchWriter",
     "Dyad",
     "EventStore",
+    "ExportFormat",
     "QuarantinedRow",
     "interrupts_raised",
     "parse_dyad",
     "quarantine_table",
 ]
-
-SCHEMA_VERSION = "1"
-YEAR_RANGE = (1800, 2200)
-"""Years an event date may have: every reader quarantines a date outside them."""
-
-CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
-"""Settings of every connection the store opens: DuckDB never fetches or loads an
-extension on its own (opening a SQLite file would otherwise download one over the network)."""
-
-_IN_RANGE = (
-    f"date BETWEEN DATE '{YEAR_RANGE[0]}-01-01' AND DATE '{YEAR_RANGE[1]}-12-31' "
-    f"AND (date_end IS NULL OR date_end <= DATE '{YEAR_RANGE[1]}-12-31')"
-)
-
-QUARANTINE_HELD = 20_000
-"""Quarantined rows a batch holds in memory before spilling them to disk."""
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_FORMULA = r"^\x27*[=+@\t\r-]"  # a CSV cell a spreadsheet would run as a formula (RE2 syntax)
-ExportFormat = Literal["parquet", "csv", "jsonl"]
-_COLUMNS = ", ".join(f.name for f in EVENT_FIELDS)
-
-
-@dataclass(frozen=True)
-class QuarantinedRow:
-    """A row that could not be read, kept with the reason why."""
-
-    line: int | None
-    reason: str
-    raw: str = ""
-    field: str | None = None
-    value: str | None = None
-
-
-@dataclass
-class BatchResult:
-    """What one batch did to the store. ``read == stored + duplicates + quarantined``."""
-
-    file: str
-    sha256: str
-    read: int
-    stored: int
-    duplicates: int
-    quarantined: int
-    batch_id: int | None = None
-    already_ingested: bool = False
-    quarantine: list[QuarantinedRow] = field(default_factory=list, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The counts as a plain dict (the quarantined rows themselves left out)."""
-        out = asdict(self)
-        out.pop("quarantine")
-        return out
-
-
-@dataclass(frozen=True)
-class Dyad:
-    """A pair of ISO3 countries; ``directed`` keeps only actor -> recipient."""
-
-    actor: str
-    recipient: str
-    directed: bool = False
-
-
-def parse_dyad(text: str, directed: bool = False) -> Dyad:
-    """Parse ``"USA:PAK"`` into a :class:`Dyad`.
-
-    Raises
-    ------
-    InputError
-        When the text is not two three-letter codes separated by a colon.
-    """
-    parts = text.upper().split(":")
-    if len(parts) != 2 or not all(len(p) == 3 and p.isalpha() for p in parts):
-        raise InputError(
-            "a dyad is two ISO3 country codes separated by a colon, such as USA:PAK",
-            field="dyad",
-            value=text,
-        )
-    return Dyad(parts[0], parts[1], directed)
-
-
-def _foreign_kind(path: Path) -> str | None:
-    """What a file that is plainly not a DuckDB database is (SQLite), or None."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(_SQLITE_MAGIC))
-    except OSError:
-        return None
-    return "a SQLite database" if head == _SQLITE_MAGIC else None
-
-
-def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    if read_only and not path.exists():
-        raise StoreError(
-            f"no event store at {path}; create one with `bilat record load` or `bilat ingest`"
-        )
-    foreign = _foreign_kind(path) if path.is_file() else None
-    if foreign is not None:
-        raise StoreError(
-            f"{path} is {foreign}, not a DuckDB event store; bilat left it untouched. "
-            "Give --db a DuckDB file (or a new name)."
-        )
-    if not read_only:
-        target = path if path.exists() else path.parent
-        if not os.access(target if str(target) else Path("."), os.W_OK):
-            raise StoreReadOnlyError(
-                f"{target} is not writable; choose another --db or open the store read-only"
-            )
-    deadline = time.monotonic() + lock_timeout
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
-        except duckdb.IOException as err:
-            text = str(err)
-            if "lock" in text.lower():
-                if time.monotonic() < deadline:
-                    time.sleep(0.1)
-                    continue
-                raise StoreLockedError(
-                    f"{path} is in use by another process; wait for it to finish "
-                    f"(waited {lock_timeout:g} s). DuckDB said: {text}"
-                ) from err
-            raise StoreError(
-                f"{path} cannot be opened as a DuckDB event store: {text}. "
-                "Is it a DuckDB file? bilat left it untouched."
-            ) from err
-        except duckdb.Error as err:
-            raise StoreError(
-                f"{path} cannot be opened as a DuckDB event store: {err}. bilat left it untouched."
-            ) from err
 
 
 class EventStore:
@@ -282,23 +164,7 @@ class EventStore:
                 f"{self.path} is a DuckDB database with other tables, not a bilat event store; "
                 "bilat left it untouched. Choose another --db."
             )
-        self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        self.con.execute("CREATE SEQUENCE batch_ids START 1")
-        self.con.execute(
-            """CREATE TABLE batches (
-                batch_id BIGINT PRIMARY KEY, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
-                dataset VARCHAR, read BIGINT NOT NULL, stored BIGINT NOT NULL,
-                duplicates BIGINT NOT NULL, quarantined BIGINT NOT NULL,
-                added_at TIMESTAMP NOT NULL)"""
-        )
-        self.con.execute(f"CREATE TABLE events ({sql_columns()}, batch_id BIGINT NOT NULL)")
-        self.con.execute(
-            """CREATE TABLE quarantine (
-                batch_id BIGINT NOT NULL, file VARCHAR NOT NULL, line BIGINT,
-                reason VARCHAR NOT NULL, field VARCHAR, value VARCHAR, raw VARCHAR)"""
-        )
+        create_tables(self.con)
         self.con.execute("COMMIT")
 
     def _has_any_table(self) -> bool:
@@ -425,21 +291,6 @@ class EventStore:
             "events": int(removed[0]) if removed else 0,
             "quarantined": int(dropped[0]) if dropped else 0,
         }
-
-    @staticmethod
-    def _as_arrow(events: pa.Table | pd.DataFrame) -> pa.Table:
-        schema = arrow_schema()
-        if isinstance(events, pd.DataFrame):
-            missing = [f.name for f in EVENT_FIELDS if f.name not in events.columns]
-            if missing:
-                raise StoreError(f"events lack the column(s) {', '.join(missing)}")
-            events = pa.Table.from_pandas(
-                events[[f.name for f in EVENT_FIELDS]], preserve_index=False
-            )
-        try:
-            return events.select([f.name for f in EVENT_FIELDS]).cast(schema)
-        except (KeyError, pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as err:
-            raise StoreError(f"events do not fit the event schema: {err}") from err
 
     def insert(
         self,
@@ -637,301 +488,3 @@ class EventStore:
             "SELECT batch_id, file, line, reason, field, value, raw FROM quarantine "
             "ORDER BY batch_id, line"
         ).fetchdf()
-
-
-class BatchWriter:
-    """One batch of an :class:`EventStore` being written, in one transaction.
-
-    Append events with :meth:`append` and rejected rows with :meth:`quarantine`,
-    as often as needed, then :meth:`commit`. Nothing is visible to other
-    connections before the commit; leaving a ``with`` block without committing
-    (or any error) rolls the whole batch back.
-
-    Repeated ids are settled at the commit, in one pass over the batch: a row
-    whose id is stored already, or appeared earlier in the batch, is dropped
-    and counted as a duplicate (the first copy is kept).
-    """
-
-    def __init__(self, store: EventStore, file: str, dataset: str | None) -> None:
-        self.store = store
-        self.file = file
-        self.dataset = dataset
-        self.appended = 0
-        self.quarantined = 0
-        self._open = True
-        self._held: list[QuarantinedRow] = []  # quarantined rows not yet written anywhere
-        self._spool: SpoolDir | None = None
-        self._spill: pq.ParquetWriter | None = None
-        self._at_end: list[Callable[[], object]] = []
-        con = store.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = _first(con.execute("SELECT nextval('batch_ids'), (SELECT count(*) FROM events)"))
-            assert row is not None
-            self.batch_id = int(row[0])
-            self._had_events = bool(row[1])
-        except BaseException:
-            self.rollback()
-            raise
-
-    def __enter__(self) -> BatchWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.rollback()
-
-    def _run(self, sql: str, params: list[Any], source: object) -> int:
-        """Run an INSERT reading ``source`` (registered as ``_staged``); rows inserted."""
-        con = self.store.con
-        con.register("_staged", source)
-        try:
-            with interrupts_raised():
-                row = _first(con.execute(sql, params))
-        finally:
-            # an interrupted statement aborts the transaction; unregistering may then fail
-            # and must not hide the interrupt (the batch's rollback follows)
-            with contextlib.suppress(duckdb.Error):
-                con.unregister("_staged")
-        return int(row[0]) if row else 0
-
-    def append(self, events: pa.Table | pd.DataFrame | duckdb.DuckDBPyRelation) -> int:
-        """Append events with the schema's columns; returns how many rows were appended."""
-        source = (
-            events if isinstance(events, duckdb.DuckDBPyRelation) else EventStore._as_arrow(events)
-        )
-        n = self._run(
-            f"INSERT INTO events SELECT {_COLUMNS}, ? AS batch_id FROM _staged",
-            [self.batch_id],
-            source,
-        )
-        self.appended += n
-        return n
-
-    def quarantine(self, rows: Sequence[QuarantinedRow] | duckdb.DuckDBPyRelation) -> int:
-        """Quarantine rows (a list, or a relation of ``line, reason, raw, field, value``).
-
-        Listed rows beyond :data:`QUARANTINE_HELD` are spilled to a Parquet file
-        in a spool folder and stored at the commit, so that memory stays
-        bounded however many rows a file has quarantined (DuckDB keeps every
-        Python object a transaction reads until the transaction ends).
-        """
-        if isinstance(rows, duckdb.DuckDBPyRelation):
-            n = self._insert_quarantine(rows)
-            self.quarantined += n
-            return n
-        listed = list(rows)
-        self._held.extend(listed)
-        self.quarantined += len(listed)
-        if len(self._held) >= QUARANTINE_HELD:
-            self._spill_held()
-        return len(listed)
-
-    def _insert_quarantine(self, source: object) -> int:
-        return self._run(
-            "INSERT INTO quarantine SELECT ?, ?, line, reason, field, value, "
-            "left(raw, 10000) FROM _staged",
-            [self.batch_id, self.file],
-            source,
-        )
-
-    def _spill_held(self) -> None:
-        """Append the held quarantined rows to the batch's spill file."""
-        if not self._held:
-            return
-        table = quarantine_table(self._held)
-        if self._spill is None:
-            self._spool = SpoolDir()
-            self._spill = pq.ParquetWriter(
-                str(self._spool.path / "quarantine.parquet"), table.schema
-            )
-        self._spill.write_table(table)
-        self._held = []
-
-    def flush_quarantine(self) -> int:
-        """Store every quarantined row given so far (spilled or held) in the open transaction."""
-        n = 0
-        if self._spill is not None and self._spool is not None:
-            self._spill_held()
-            self._spill.close()
-            self._spill = None
-            path = self._spool.path / "quarantine.parquet"
-            n += self._insert_quarantine(self.store.con.read_parquet(str(path)))
-            self._spool.close()
-            self._spool = None
-        if self._held:
-            n += self._insert_quarantine(quarantine_table(self._held))
-            self._held = []
-        return n
-
-    def at_end(self, action: Callable[[], object]) -> None:
-        """Run ``action`` once the batch's transaction has ended (committed or rolled back)."""
-        self._at_end.append(action)
-
-    def _end(self) -> None:
-        """Drop the spill and run the end-of-transaction actions."""
-        self._held = []
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
-        actions, self._at_end = self._at_end, []
-        for action in actions:
-            action()
-
-    def _drop_duplicates(self) -> int:
-        """Delete this batch's rows whose id is stored already or repeated; how many."""
-        con = self.store.con
-        b = {"b": self.batch_id}
-        mine = "SELECT id FROM events WHERE batch_id = $b"
-        gates = ["SELECT count(*) - count(DISTINCT id) FROM events WHERE batch_id = $b"]
-        if self._had_events:  # ids stored by earlier batches
-            gates.append(f"SELECT count(*) FROM events WHERE batch_id <> $b AND id IN ({mine})")
-        if not any((_first(con.execute(gate, b)) or (0,))[0] for gate in gates):
-            return 0
-        # older batches' rows sort first, then this batch's in the order appended
-        row = _first(
-            con.execute(
-                f"""DELETE FROM events WHERE rowid IN (
-                    SELECT r FROM (
-                        SELECT rowid AS r, batch_id AS b, row_number() OVER (
-                            PARTITION BY id ORDER BY batch_id = $b, rowid) AS n
-                        FROM events WHERE id IN ({mine}))
-                    WHERE b = $b AND n > 1)""",
-                b,
-            )
-        )
-        return int(row[0]) if row else 0
-
-    def commit(self, sha256: str, *, read: int | None = None) -> BatchResult:
-        """Settle duplicates, check the counts and commit; the batch's result.
-
-        When a batch with this content hash was stored meanwhile, nothing is
-        added: the stored batch comes back with ``already_ingested`` set.
-
-        Raises
-        ------
-        StoreError
-            When ``read`` is not the rows appended plus the rows quarantined
-            (a reader lost or invented rows); nothing is stored.
-        """
-        if not self._open:
-            raise StoreError(f"{self.file}: the batch was already committed or rolled back")
-        try:
-            previous = self.store.already_stored(sha256)
-            if previous is not None:
-                self.rollback()
-                return previous
-            flushed = self.flush_quarantine()
-            total = _first(
-                self.store.con.execute(
-                    "SELECT count(*) FROM quarantine WHERE batch_id = ?", [self.batch_id]
-                )
-            )
-            if total is None or int(total[0]) != self.quarantined:
-                raise StoreError(
-                    f"{self.file}: {self.quarantined} rows were quarantined but "
-                    f"{0 if total is None else total[0]} reached the store "
-                    f"({flushed} at the commit); refusing to lose rows"
-                )
-            n_read = self.appended + self.quarantined if read is None else read
-            if n_read != self.appended + self.quarantined:
-                raise StoreError(
-                    f"{self.file}: a reader reported {n_read} rows read but gave "
-                    f"{self.appended} events and {self.quarantined} quarantined rows; "
-                    "refusing to lose rows"
-                )
-            with interrupts_raised():
-                duplicates = self._drop_duplicates()
-            result = BatchResult(
-                file=self.file,
-                sha256=sha256,
-                read=n_read,
-                stored=self.appended - duplicates,
-                duplicates=duplicates,
-                quarantined=self.quarantined,
-                batch_id=self.batch_id,
-            )
-            self.store.con.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    result.batch_id,
-                    result.file,
-                    result.sha256,
-                    self.dataset,
-                    result.read,
-                    result.stored,
-                    result.duplicates,
-                    result.quarantined,
-                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                ],
-            )
-            self.store.con.execute("COMMIT")
-            self._open = False
-        except BaseException:
-            self.rollback()
-            raise
-        self._end()
-        return result
-
-    def rollback(self) -> None:
-        """Undo everything the batch wrote (nothing happens after a commit)."""
-        if self._open:
-            self._open = False
-            try:
-                _rollback(self.store.con)
-            finally:
-                self._end()
-
-
-def quarantine_table(rows: Sequence[QuarantinedRow]) -> pa.Table:
-    """Quarantined rows as an Arrow table of ``line, reason, raw, field, value``."""
-    return pa.table(
-        {
-            "line": pa.array([q.line for q in rows], pa.int64()),
-            "reason": pa.array([q.reason for q in rows], pa.string()),
-            "raw": pa.array([q.raw for q in rows], pa.string()),
-            "field": pa.array([q.field for q in rows], pa.string()),
-            "value": pa.array([q.value for q in rows], pa.string()),
-        }
-    )
-
-
-@contextlib.contextmanager
-def interrupts_raised() -> Iterator[None]:
-    """Turn DuckDB's "query interrupted" error (Ctrl-C during a statement) into KeyboardInterrupt.
-
-    So that an interrupted ingest rolls back and ends like any other Ctrl-C
-    (exit code 130), not with a DuckDB error.
-    """
-    try:
-        yield
-    except (RuntimeError, duckdb.Error) as err:
-        if "interrupted" in str(err).lower():
-            raise KeyboardInterrupt from err
-        raise
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction; one DuckDB already ended (an interrupt) is fine."""
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.TransactionException as err:
-        if "no transaction is active" not in str(err).lower():
-            raise
-
-
-def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
-    """The first row of a result, fetching all of it (DuckDB wants results finished)."""
-    rows = result.fetchall()
-    return rows[0] if rows else None
-
-
-def _as_date(value: dt.date | str, name: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as err:
-        raise InputError("is not a date in YYYY-MM-DD form", field=name, value=value) from err

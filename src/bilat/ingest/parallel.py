@@ -28,13 +28,13 @@ from bilat.errors import InputError, MissingExtraError
 from bilat.events.schema import EVENT_FIELDS
 from bilat.events.store import CONNECTION_CONFIG, EventStore, QuarantinedRow, quarantine_table
 from bilat.ingest._source import Source, sha256_of
-from bilat.ingest.core import (
+from bilat.ingest.files import (
     MEMORY_LIMIT,
     FileResult,
     IngestReport,
-    _unrecognised,
     all_quarantined,
     stage_source,
+    unrecognised,
 )
 
 __all__ = ["PartResult", "ingest_dask", "read_to_parquet"]
@@ -67,7 +67,7 @@ def read_to_parquet(source: Source, fmt: str, out: str, known: frozenset[str]) -
     """
     result = PartResult(source.name)
     if source.walked and fmt == "auto":
-        result.skipped = _unrecognised(source)
+        result.skipped = unrecognised(source)
         if result.skipped is not None:
             return result
     sha = sha256_of(source)

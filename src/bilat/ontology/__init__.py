@@ -12,6 +12,8 @@ Countries
     :func:`country_map`, :func:`regions`.
 Sectors
     :func:`sectors`, :func:`sector_of`.
+Names
+    :func:`nearest` (the valid codes nearest a bad one), :func:`norm_name`.
 
 Unknown codes raise :class:`bilat.errors.UnknownCodeError` naming the nearest valid ones.
 """

@@ -8,7 +8,7 @@ import pandas as pd
 
 from bilat._paths import package_data
 from bilat.errors import UnknownCodeError
-from bilat.ontology._load import nearest
+from bilat.ontology import nearest
 
 __all__ = ["SERIES_DESCRIPTIONS", "series", "series_names"]
 
