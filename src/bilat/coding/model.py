@@ -62,8 +62,8 @@ class EventTypeModel:
             When scikit-learn is not installed.
         """
         try:
-            from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-            from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+            from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped,unused-ignore]
+            from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
         except ImportError as err:  # pragma: no cover - scikit-learn is in the venv
             raise MissingExtraError("scikit-learn", "ml") from err
         if len(texts) < 20 or len(set(roots)) < 2:
