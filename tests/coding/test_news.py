@@ -54,12 +54,14 @@ def test_killed_falls_back_to_the_base_form(news_coder: Coder) -> None:
     index = news_coder.dictionaries.verbs
     assert index["KILLED"]
     assert all(e.particle for e in index["KILLED"])
+    from bilat.coding.verbs import verb_entries
+
     doc = news_coder.pipeline("Rebels killed three soldiers.")
-    entries = news_coder._verb_entries(doc[1], index)
+    entries = verb_entries(doc[1], index)
     assert entries
     assert entries[0].word == "KILL"
     attacked = news_coder.pipeline("Rebels attacked the soldiers.")
-    assert news_coder._verb_entries(attacked[1], index)
+    assert verb_entries(attacked[1], index)
 
 
 def test_one_event_per_clause_unless_all_events(nlp: object) -> None:
@@ -106,15 +108,15 @@ def test_year_discards_are_dropped(news_coder: Coder) -> None:
 
 
 def test_story_discard_regex_belongs_to_its_dictionaries() -> None:
-    from bilat.coding.coder import _story_discard
     from bilat.coding.dictionaries import Dictionaries
+    from bilat.coding.parse import story_discard
 
     first = Dictionaries(story_discards=[("BASKETBALL",)])
     second = Dictionaries(story_discards=[("TYPHOON",)])
-    assert _story_discard(first).search("a basketball game")
-    assert _story_discard(second).search("a typhoon hit")
-    assert not _story_discard(second).search("a basketball game")
-    assert _story_discard(first) is first.story_regex
+    assert story_discard(first).search("a basketball game")
+    assert story_discard(second).search("a typhoon hit")
+    assert not story_discard(second).search("a basketball game")
+    assert story_discard(first) is first.story_regex
 
 
 def test_pipeline_keeps_the_given_nlp(nlp: object) -> None:

@@ -47,8 +47,8 @@ from bilat.coding.dictionaries import (
     read_discards,
     read_verbs,
 )
-from bilat.coding.dictionaries import _words as _words
 from bilat.coding.leaders import Leader, terms
+from bilat.coding.readers import phrase_words
 
 __all__ = [
     "PHOENIX_FILES",
@@ -171,7 +171,7 @@ def _leader_entries(leader_terms: list[Leader]) -> list[ActorEntry]:
     codes.append(ActorCode(first.code[:3] + "ELI"))
     out = []
     for name in (first.name, *first.aliases):
-        words, exact = _words(name)
+        words, exact = phrase_words(name)
         if words:
             out.append(ActorEntry(words, exact, tuple(codes), first.name))
     return out

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from bilat.coding.coder import CodedEvent
+from bilat.coding.event import CodedEvent
 from bilat.events import content_id, validate_record
 
 __all__ = ["split_actor", "to_records"]
