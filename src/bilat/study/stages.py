@@ -65,6 +65,7 @@ class Context:
     scratch: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     output: OutputFolder | None = None
+    db: Path | None = None
 
     def refresh_events(self) -> None:
         """Re-read every event of the store into ``result.events``."""
@@ -88,15 +89,69 @@ def _api(module: str, *names: str) -> Any:
     raise ImportError(f"{module} does not provide {' or '.join(names)}", name=module)
 
 
-# -- record -------------------------------------------------------------------------------------
+# -- record ---------------------------------------------------------------------------------------
 def load_record(ctx: Context) -> None:
-    """Load the case's built-in record (events and annual series) into the store."""
-    load = _api("bilat.record", "load")
-    load(ctx.store)
+    """Gather the case's data: its curated record (if one ships), a user's store, the panel rows.
+
+    * the curated record (events and annual series, :mod:`bilat.record`) when
+      the case names one (only US–Pakistan does);
+    * the dyad's events from a user's store (``--db``: ingested GDELT, ICEWS...),
+      copied into the study's own store, so they feed the measures;
+    * the client's dyad-year rows of the panel (:mod:`bilat.panel`) as the
+      ``panel`` series (aid by type, UNGA agreement, sanctions, arms shares).
+
+    What was found and what was not is listed in ``result.measures["data"]``;
+    the stage is not available only when none of them holds anything.
+    """
+    case = ctx.result.case
+    notes: list[str] = []
+    if case.record is not None:
+        load = _api("bilat.record", "load")
+        load(ctx.store)
+        series = _api("bilat.record", "series")
+        names = _api("bilat.record", "series_names")
+        ctx.result.series = {str(name): series(name) for name in names()}
+        notes.append(f"curated record {case.record!r}: {ctx.store.count()} sourced events")
+    else:
+        notes.append(f"no curated record ships for {case.dyad} (only US–Pakistan has one)")
+    if ctx.db is not None:
+        with EventStore(ctx.db, read_only=True) as user:
+            found = user.query(case.dyad)
+        if not found.empty:
+            ctx.store.insert(found, file=str(ctx.db), dataset=None)
+        notes.append(f"{len(found)} events of {case.dyad} from the store {ctx.db}")
+    else:
+        notes.append("no event store was given (--db), so no ingested events")
+    rows = panel_rows(ctx)
+    if rows.empty:
+        notes.append(f"the panel has no rows for {case.client}")
+    else:
+        ctx.result.series["panel"] = rows
+        notes.append(
+            f"panel: {len(rows)} dyad-years of {case.client}, "
+            f"{int(rows['year'].min())}–{int(rows['year'].max())}"
+        )
+    ctx.result.measures["data"] = notes
     ctx.refresh_events()
-    series = _api("bilat.record", "series")
-    names = _api("bilat.record", "series_names")
-    ctx.result.series = {str(name): series(name) for name in names()}
+    if not ctx.result.series and ctx.result.events.empty:
+        raise NotAvailable("; ".join(notes))
+
+
+def shipped_panel(ctx: Context) -> pd.DataFrame:
+    """The panel the study reads (a caller may hand its own in as ``scratch["panel"]``)."""
+    if "panel" not in ctx.scratch:
+        load_panel = _api("bilat.panel", "load_panel")
+        ctx.scratch["panel"] = load_panel()
+    panel: pd.DataFrame = ctx.scratch["panel"]
+    return panel
+
+
+def panel_rows(ctx: Context) -> pd.DataFrame:
+    """The client's dyad-year rows of the panel, within the case's period, by year."""
+    case = ctx.result.case
+    panel = shipped_panel(ctx)
+    rows = panel[(panel["iso3"] == case.client) & panel["year"].between(case.since, case.until)]
+    return rows.sort_values("year").reset_index(drop=True)
 
 
 # -- coding -------------------------------------------------------------------------------------
@@ -176,6 +231,11 @@ def evaluate_claims(ctx: Context) -> None:
     The claims run on the record alone, not on the coded article: testing the
     article's claims on the article's own assertions would be circular.
     """
+    if ctx.result.case.record is None:
+        raise NotAvailable(
+            f"no curated record ships for {ctx.result.case.dyad}, and the article's claims "
+            "are tested on a curated record (only US–Pakistan has one)"
+        )
     if not ctx.result.available("record"):
         raise NotAvailable("the built-in record did not load, and the claims are tested on it")
     from_record = _api("bilat.claims", "from_record")
@@ -266,10 +326,22 @@ def _float(value: Any) -> float | None:
     return None if number != number else number
 
 
+def not_calibrated(case: Any) -> str:
+    """Why the strategic model does not run for ``case`` (its model is calibrated elsewhere)."""
+    return (
+        f"the strategic model is calibrated on US–Pakistan only; it is not calibrated for "
+        f"{case.dyad}, so it is not run (its parameters, fitted to another dyad's record, "
+        "would say nothing about this one)"
+    )
+
+
 def calibrate(ctx: Context) -> None:
     """Calibrate the strategic model to the record (ABC-SMC, with its checks)."""
+    case = ctx.result.case
+    if case.model is None:
+        raise NotAvailable(not_calibrated(case))
     run = _api("bilat.sim", "calibrate")
-    fit = run(case=ctx.result.case.name, budget=ctx.result.budget, seed=ctx.result.seed)
+    fit = run(case=case.model, budget=ctx.result.budget, seed=ctx.result.seed)
     ctx.scratch["posterior"] = fit
     parameters = [
         {
@@ -415,7 +487,17 @@ def sensitivity(ctx: Context) -> None:
 
 
 def answer(ctx: Context) -> None:
-    """The answer to the case's question, with its uncertainty and conditions."""
+    """The answer to the case's question, with its uncertainty and conditions.
+
+    Without a calibrated model for the dyad, the answer rests on the panel's
+    comparative evidence and the dyad's own series
+    (:func:`bilat.study.comparative.panel_answer`).
+    """
+    if ctx.result.case.model is None:
+        from bilat.study.comparative import panel_answer
+
+        panel_answer(ctx)
+        return
     if "comparison" not in ctx.scratch:
         raise NotAvailable("the policy experiments did not run")
     run = _api("bilat.sim", "answer")
