@@ -371,7 +371,7 @@ def _own_series(ctx: Any) -> list[str]:
         peak = aid.loc[aid["aid_total"].idxmax()]
         lines.append(
             f"US aid to {case.client_name} peaked in {int(peak['year'])} at "
-            f"{float(peak['aid_total']):,.0f} (panel units: million 2020 US$)"
+            f"${float(peak['aid_total']) / 1e9:.2f} billion (constant 2020 US$)"
         )
     imposed = rows[rows["sanction_imposed"].fillna(0).astype(float) > 0]["year"]
     lines.append(

@@ -127,6 +127,10 @@ def load_record(ctx: Context) -> None:
         notes.append(f"the panel has no rows for {case.client}")
     else:
         ctx.result.series["panel"] = rows
+        if not case.eras:
+            from bilat.study.derived import panel_eras
+
+            ctx.result.measures["eras"] = panel_eras(rows)
         notes.append(
             f"panel: {len(rows)} dyad-years of {case.client}, "
             f"{int(rows['year'].min())}–{int(rows['year'].max())}"
@@ -205,6 +209,10 @@ def measure(ctx: Context) -> None:
         seed=ctx.result.seed,
     )
     ctx.scratch["measures"] = found
+    if not case.episodes:
+        from bilat.study.derived import largest_episodes
+
+        ctx.result.measures["episodes"] = largest_episodes(facts)
     measures = ctx.result.measures
     measures["yearly"] = found.series
     measures["breadth"] = found.breadth
