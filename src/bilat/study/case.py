@@ -29,6 +29,7 @@ __all__ = [
     "Case",
     "Episode",
     "Era",
+    "dyads_with",
     "generic_case",
     "generic_question",
     "get_case",
@@ -116,7 +117,7 @@ class Case:
         The case the strategic model (:mod:`bilat.sim`) is calibrated on;
         ``None``: the model is not calibrated for this dyad and does not run.
     client_name:
-        The client's name for prose ("Pakistan").
+        The client's name for prose ("Egypt").
     aliases:
         Other names of the case (``USA:PAK``).
     labels:
@@ -363,6 +364,12 @@ def generic_case(dyad: str) -> Case:
 
 CASES: dict[str, Case] = _shipped()
 US_PAKISTAN = CASES["us-pakistan"]
+
+
+def dyads_with(attribute: str) -> str:
+    """The dyads of the shipped cases that have ``attribute`` (``record``, ``model``), for prose."""
+    found = sorted({c.dyad for c in CASES.values() if getattr(c, attribute) is not None})
+    return ", ".join(found) or "none"
 
 
 def get_case(name: str) -> Case:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from bilat.errors import InputError
 from bilat.events import EventStore
+from bilat.study.case import dyads_with
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
 from bilat.study.sources import collect_sources
@@ -94,7 +95,7 @@ def load_record(ctx: Context) -> None:
     """Gather the case's data: its curated record (if one ships), a user's store, the panel rows.
 
     * the curated record (events and annual series, :mod:`bilat.record`) when
-      the case names one (only US–Pakistan does);
+      the case names one (only a shipped case file does);
     * the dyad's events from a user's store (``--db``: ingested GDELT, ICEWS...),
       copied into the study's own store, so they feed the measures;
     * the client's dyad-year rows of the panel (:mod:`bilat.panel`) as the
@@ -113,7 +114,7 @@ def load_record(ctx: Context) -> None:
         ctx.result.series = {str(name): series(name) for name in names()}
         notes.append(f"curated record {case.record!r}: {ctx.store.count()} sourced events")
     else:
-        notes.append(f"no curated record ships for {case.dyad} (only US–Pakistan has one)")
+        notes.append(f"no curated record ships for {case.dyad} (only for {dyads_with('record')})")
     if ctx.db is not None:
         with EventStore(ctx.db, read_only=True) as user:
             found = user.query(case.dyad)
@@ -242,7 +243,7 @@ def evaluate_claims(ctx: Context) -> None:
     if ctx.result.case.record is None:
         raise NotAvailable(
             f"no curated record ships for {ctx.result.case.dyad}, and the article's claims "
-            "are tested on a curated record (only US–Pakistan has one)"
+            f"are tested on a curated record (one ships only for {dyads_with('record')})"
         )
     if not ctx.result.available("record"):
         raise NotAvailable("the built-in record did not load, and the claims are tested on it")
@@ -337,9 +338,9 @@ def _float(value: Any) -> float | None:
 def not_calibrated(case: Any) -> str:
     """Why the strategic model does not run for ``case`` (its model is calibrated elsewhere)."""
     return (
-        f"the strategic model is calibrated on US–Pakistan only; it is not calibrated for "
-        f"{case.dyad}, so it is not run (its parameters, fitted to another dyad's record, "
-        "would say nothing about this one)"
+        f"the strategic model is calibrated on {dyads_with('model')} only; it is not "
+        f"calibrated for {case.dyad}, so it is not run (its parameters, fitted to another "
+        "dyad's record, would say nothing about this one)"
     )
 
 
