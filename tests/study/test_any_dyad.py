@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bilat.cli.main import app
+from bilat.cli.main import app, main
 from bilat.events import EventStore
 from bilat.ontology import cameo as cameo_code
 from bilat.study import validate_answer
@@ -93,3 +93,35 @@ def test_a_dyad_without_a_case_file(dyad: str, tmp_path: Path) -> None:
     assert "What this case is built from" in html
     assert (out / "figures" / "aid.png").is_file()  # from the panel's rows
     assert (out / "figures" / "timeline.png").is_file()  # from the stored events
+
+
+def _bilat(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run ``bilat ARGS`` through the real entry point: (exit code, standard error)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", ["bilat", *args])
+        with pytest.raises(SystemExit) as done:
+            main()
+    return int(done.value.code or 0), capsys.readouterr().err
+
+
+def test_text_without_a_document_date_is_refused_for_a_generic_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("The United States pledged aid to Egypt.", encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = _bilat(["study", "USA:EGY", "--out", str(out), "--text", str(doc)], capsys)
+    assert code == 2
+    assert "--doc-date" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_missing_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "none.duckdb"
+    code, err = _bilat(
+        ["study", "USA:EGY", "--out", str(tmp_path / "o"), "--db", str(missing)], capsys
+    )
+    assert code == 2
+    assert "none.duckdb" in err
+    assert not missing.exists()
