@@ -90,6 +90,7 @@ def study_command(
     created); refuses to overwrite any other file unless --force. A failed stage
     stops the run (exit 1) unless --keep-going.
     """
+    from bilat.report import FIGURES, write_report
     from bilat.study import get_case, run_study
     from bilat.study.output import MANIFEST, STUDY_STORE
 
@@ -107,6 +108,8 @@ def study_command(
             texts=text or (),
             doc_date=_parse_date(doc_date),
             db=db,
+            writer=write_report,
+            figures=tuple(FIGURES),
             budget=budget,
             seed=seed,
             strict=not keep_going,

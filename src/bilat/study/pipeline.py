@@ -88,10 +88,12 @@ def minimum_budget() -> int:
     return 100 * int(Calibrator.populations)
 
 
-def planned_outputs() -> list[str]:
-    """Every file a study may write in its output folder (relative paths)."""
-    from bilat.report.figures import FIGURES
+def planned_outputs(figures: Sequence[str] = ()) -> list[str]:
+    """Every file a study may write in its output folder (relative paths).
 
+    ``figures`` names the report's figures (``bilat.report.FIGURES``), written
+    as ``figures/NAME.png`` when a report writer is given.
+    """
     return [
         MANIFEST,
         STUDY_STORE,
@@ -99,7 +101,7 @@ def planned_outputs() -> list[str]:
         "events.parquet",
         "answer.json",
         "report.html",
-        *(f"figures/{name}.png" for name in FIGURES),
+        *(f"figures/{name}.png" for name in figures),
     ]
 
 
@@ -137,6 +139,8 @@ def run_study(
     texts: Sequence[str | Path] = (),
     doc_date: dt.date | None = None,
     db: str | Path | None = None,
+    writer: stages.ReportWriter | None = None,
+    figures: Sequence[str] = (),
     budget: int = DEFAULT_BUDGET,
     seed: int = 0,
     strict: bool = True,
@@ -163,6 +167,12 @@ def run_study(
     db:
         A user's event store (ingested GDELT, ICEWS, ...): the dyad's events are
         copied into the study's own store and feed the measures. Opened read-only.
+    writer, figures:
+        What writes ``report.html`` and ``figures/*.png`` into ``out``, and the
+        names of those figures: ``bilat.report.write_report`` and
+        ``bilat.report.FIGURES`` (the CLI passes them; :mod:`bilat.study` does
+        not import the report). Without a writer the report stage is
+        ``not_available`` and only ``events.parquet`` and ``answer.json`` are written.
     budget:
         Calibration budget, in simulations (the quick default keeps a run
         under two minutes on two cores).
@@ -218,7 +228,7 @@ def run_study(
     folder = None
     if out is not None:
         folder = OutputFolder(out, force=force, command="bilat study")
-        folder.check(planned_outputs())  # refuse before any work or any write
+        folder.check(planned_outputs(figures))  # refuse before any work or any write
     result = StudyResult(
         case=case, seed=int(seed), budget=int(budget), out=None if out is None else Path(out)
     )
@@ -245,6 +255,7 @@ def run_study(
         started=started,
         output=folder,
         db=user_db,
+        writer=writer,
     )
     try:
         for index, spec in enumerate(STAGES):

@@ -17,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -34,6 +34,7 @@ __all__ = [
     "OUTCOME_UNITS",
     "Context",
     "NotAvailable",
+    "ReportWriter",
     "answer",
     "calibrate",
     "code_texts",
@@ -49,6 +50,18 @@ __all__ = [
 
 #: Modalities that count as facts (the coder's default).
 FACT_MODALITIES = ("asserted", "reported")
+
+
+class ReportWriter(Protocol):
+    """Writes a finished study's report into its output folder (``bilat.report.write_report``).
+
+    The caller passes it in, so :mod:`bilat.study` never imports :mod:`bilat.report`.
+    """
+
+    def __call__(
+        self, result: StudyResult, out: str | Path, *, folder: OutputFolder | None = None
+    ) -> object:
+        """Write ``report.html`` and the figures for ``result`` into ``out``."""
 
 
 class NotAvailable(Exception):  # noqa: N818 - a stage outcome, not an error
@@ -67,6 +80,7 @@ class Context:
     started: float = field(default_factory=time.perf_counter)
     output: OutputFolder | None = None
     db: Path | None = None
+    writer: ReportWriter | None = None
 
     def refresh_events(self) -> None:
         """Re-read every event of the store into ``result.events``."""
@@ -576,9 +590,12 @@ def write_outputs(ctx: Context) -> None:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    from bilat.report import write_report
-
-    write_report(result, ctx.output.path, folder=ctx.output)
+    if ctx.writer is None:
+        raise NotAvailable(
+            "no report writer was given (the CLI passes bilat.report.write_report); "
+            "events.parquet and answer.json are written"
+        )
+    ctx.writer(result, ctx.output.path, folder=ctx.output)
 
 
 def write_answer(ctx: Context) -> None:
