@@ -31,6 +31,7 @@ __all__ = [
     "aid_figure",
     "draw_all",
     "fit_figure",
+    "panel_aid_figure",
     "policies_figure",
     "sensitivity_figure",
     "timeline_figure",
@@ -220,6 +221,16 @@ def _band(ax: Any, spans: list[tuple[float, float, str, str]], title: str) -> No
     ax.tick_params(axis="x", labelsize=8.5)
 
 
+def _eras(result: StudyResult) -> tuple[Any, ...]:
+    """The case file's eras, else those the study derived from the panel (may be none)."""
+    return tuple(result.case.eras) or tuple(result.measures.get("eras", ()))
+
+
+def _episodes(result: StudyResult) -> tuple[Any, ...]:
+    """The case file's episodes, else the study's largest stored events (may be none)."""
+    return tuple(result.case.episodes) or tuple(result.measures.get("episodes", ()))
+
+
 def timeline_figure(result: StudyResult) -> bytes | None:
     """Timeline of the partnership: US cooperation and conflict per year, eras and
     measured phases shaded, key episodes labelled, and the coded article's events.
@@ -240,7 +251,7 @@ def timeline_figure(result: StudyResult) -> bytes | None:
         if name != "main":
             ax.sharex(main)
     lo, hi = float(case.since), float(case.until) + 1
-    era_spans = [(float(e.start), float(e.end) + 1, e.kind) for e in case.eras]
+    era_spans = [(float(e.start), float(e.end) + 1, e.kind) for e in _eras(result)]
     _shade(main, era_spans, alpha=0.10)
     colours = [
         (COLOURS["blue"], COLOURS["vermillion"]),
@@ -278,7 +289,7 @@ def timeline_figure(result: StudyResult) -> bytes | None:
     main.legend(loc="upper left", fontsize=8, frameon=False, ncols=4)
     # key episodes: dotted lines, labels packed greedily into rows in the headroom
     placed = _pack_labels(
-        [(_year_float(e.date), e.label) for e in case.episodes], lo, hi, char_years=0.42
+        [(_year_float(e.date), e.label) for e in _episodes(result)], lo, hi, char_years=0.42
     )
     levels = max((level for _, _, level, _ in placed), default=0) + 1
     for x, label, level, align in placed:
@@ -307,7 +318,7 @@ def timeline_figure(result: StudyResult) -> bytes | None:
     )
     _band(
         axes["eras"],
-        [(float(e.start), float(e.end) + 1, e.kind, e.label) for e in case.eras],
+        [(float(e.start), float(e.end) + 1, e.kind, e.label) for e in _eras(result)],
         "eras (histories)",
     )
     if phases:
@@ -371,20 +382,93 @@ def _series_frame(result: StudyResult, *names: str) -> pd.DataFrame | None:
     return None
 
 
-#: Sanction programmes of the record's ``sanctions`` series, in the order drawn.
-SANCTION_LABELS: dict[str, str] = {
-    "arms_embargo": "arms embargo",
-    "symington": "Symington",
-    "pressler": "Pressler",
-    "glenn": "Glenn",
-    "section_508": "Section 508 (coup)",
-    "missile": "missile sanctions",
-    "security_assistance_2018": "2018 aid suspension",
-}
+def _sanction_labels(result: StudyResult) -> dict[str, str]:
+    """The record's sanction programmes (column -> label), from the case file's ``labels``."""
+    labels = result.case.labels.get("sanctions", {})
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
+def panel_aid_figure(result: StudyResult) -> bytes | None:
+    """US aid to the client by type from the panel, its UNGA agreement and US sanctions.
+
+    Reads the ``panel`` series (the client's dyad-year rows of :mod:`bilat.panel`):
+    ``aid_mil`` and ``aid_econ`` (constant 2020 US$) stacked, ``aid_dem`` (part of
+    economic aid) as a line,
+    ``military_rule`` shaded, ``unga_agree_all`` below, and the years with a US
+    sanction in force (``sanction_in_force``) as a lane. Eras derived from the
+    aid series (when the case file gives none) are drawn as a band on top.
+    """
+    rows = _series_frame(result, "panel")
+    if rows is None or rows[["aid_econ", "aid_mil", "aid_dem"]].isna().all().all():
+        return None
+    name = result.case.client_name or result.case.client
+    fig = _figure(11.5, 6.2)
+    grid = fig.add_gridspec(4, 1, height_ratios=[0.5, 3.2, 1.4, 0.45], hspace=0.08)
+    band, top, unga, lane = (fig.add_subplot(grid[i]) for i in range(4))
+    for ax in (band, unga, lane):
+        ax.sharex(top)
+    years = rows["year"].to_numpy(float)
+    bottom = np.zeros(len(rows))
+    for column, label, colour in (
+        ("aid_mil", "military aid", COLOURS["vermillion"]),
+        ("aid_econ", "economic aid", COLOURS["blue"]),
+    ):
+        values = rows[column].fillna(0).to_numpy(float) / 1e9
+        top.bar(years + 0.5, values, bottom=bottom, width=0.85, color=colour, lw=0, label=label)
+        bottom = bottom + values
+    dem = rows.dropna(subset=["aid_dem"])
+    if (dem["aid_dem"] > 0).any():  # part of economic aid: drawn over it, not stacked
+        top.plot(
+            dem["year"].to_numpy(float) + 0.5,
+            dem["aid_dem"].to_numpy(float) / 1e9,
+            color=COLOURS["green"],
+            marker=".",
+            lw=1,
+            label="of which democracy and governance aid",
+        )
+    military = _runs([int(y) for y in rows.loc[rows["military_rule"].fillna(0) == 1, "year"]])
+    for start, end in military:
+        for ax in (top, unga):
+            ax.axvspan(start, end, color="#8c8c8c", alpha=0.18, lw=0)
+    top.set_ylabel("US$ billion\n(constant 2020)", fontsize=9)
+    _style(top)
+    from matplotlib.patches import Patch
+
+    handles, labels = top.get_legend_handles_labels()
+    if military:
+        handles.append(Patch(color="#8c8c8c", alpha=0.35))
+        labels.append(f"military rule in {name}")
+    top.legend(handles, labels, loc="upper left", fontsize=8, frameon=False)
+    agree = rows.dropna(subset=["unga_agree_all"])
+    unga.plot(agree["year"].to_numpy(float) + 0.5, agree["unga_agree_all"], color=COLOURS["ink"])
+    unga.set_ylabel("UNGA\nagreement", fontsize=9)
+    unga.set_ylim(0, 1)
+    _style(unga)
+    sanctioned = _runs([int(y) for y in rows.loc[rows["sanction_in_force"].fillna(0) > 0, "year"]])
+    for start, end in sanctioned:
+        lane.barh(0, end - start, left=start, height=0.6, color=COLOURS["vermillion"], lw=0)
+    lane.set_yticks([])
+    for side in ("top", "right", "left"):
+        lane.spines[side].set_visible(False)
+    lane.set_title(
+        f"US sanctions in force on {name}" + ("" if sanctioned else ": none in the panel"),
+        fontsize=8.5,
+        loc="left",
+        color="#333333",
+    )
+    _band(
+        band,
+        [(float(e.start), float(e.end) + 1, e.kind, e.label) for e in _eras(result)],
+        "eras" if result.case.eras else "eras measured from the aid series",
+    )
+    top.set_xlim(float(rows["year"].min()), float(rows["year"].max()) + 1)
+    for ax in (band, top, unga):
+        ax.tick_params(axis="x", labelbottom=False)
+    return _png(fig)
 
 
 def aid_figure(result: StudyResult) -> bytes | None:
-    """US aid to Pakistan per year, with military rule shaded and sanctions in force below.
+    """US aid to the client per year, with military rule shaded and sanctions in force below.
 
     Reads the record's series (see :mod:`bilat.record`): ``aid_obligations``
     (all US aid obligations, constant 2020 dollars), ``aid_crs`` (Coalition
@@ -398,7 +482,7 @@ def aid_figure(result: StudyResult) -> bytes | None:
     crs = _series_frame(result, "aid_crs")
     greenbook = _series_frame(result, "aid_greenbook")
     if obligations is None and crs is None and greenbook is None:
-        return None
+        return panel_aid_figure(result)  # no curated record: the panel's rows
     sanctions = _sanction_spans(result)
     panels = ["dollars"] + (["greenbook"] if greenbook is not None else [])
     ratios = [3.2] + ([1.3] if greenbook is not None else [])
@@ -460,7 +544,7 @@ def aid_figure(result: StudyResult) -> bytes | None:
     handles, labels = top.get_legend_handles_labels()
     if military:
         handles.append(Patch(color="#8c8c8c", alpha=0.35))
-        labels.append("military rule in Pakistan")
+        labels.append(f"military rule in {result.case.client_name}")
     top.legend(handles, labels, loc="upper left", fontsize=8, frameon=False)
     if greenbook is not None:
         ax = axes["greenbook"]
@@ -503,7 +587,8 @@ def aid_figure(result: StudyResult) -> bytes | None:
         lane.tick_params(axis="y", length=0)
         lane.tick_params(axis="x", labelsize=8.5)
         lane.set_title(
-            "US sanctions on Pakistan (solid: in force; hatched: eased or waived)",
+            f"US sanctions on {result.case.client_name} (solid: in force; hatched: eased or "
+            "waived)",
             fontsize=8.5,
             loc="left",
             color="#333333",
@@ -532,7 +617,7 @@ def _sanction_spans(result: StudyResult) -> dict[str, list[tuple[float, float, s
     if sanctions is None:
         return {}
     out: dict[str, list[tuple[float, float, str]]] = {}
-    for column, label in SANCTION_LABELS.items():
+    for column, label in _sanction_labels(result).items():
         if column not in sanctions:
             continue
         states = sanctions[["year", column]].copy()

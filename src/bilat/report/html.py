@@ -334,17 +334,24 @@ def _timeline(result: StudyResult, answer: dict[str, Any], figures: dict[str, by
     body = _figure(
         figures,
         "timeline",
-        "Bar chart of US cooperative (up) and conflictual (down) events towards Pakistan per "
-        "year, with the conventional eras and the measured phases shaded and key episodes "
-        "labelled.",
+        "Bar chart of US cooperative (up) and conflictual (down) events towards "
+        f"{result.case.client_name} per year, with the conventional eras and the measured "
+        "phases shaded and key episodes labelled.",
         "Bars: events per year in each direction (cooperation up, conflict down). Bands: the "
         "eras of the standard histories and the phases bilat measured. Dotted lines: key "
         "episodes. Bottom lane: the events coded from the article (filled: stated as fact).",
     )
     if not body:
         body = _not_available(
-            {"reason": "the store holds no events to draw"}, "Timeline of the partnership"
+            {
+                "reason": "the store holds no events to draw (no curated record ships for "
+                f"{result.case.dyad}; give an ingested store with --db or documents with --text)"
+                if result.case.record is None
+                else "the store holds no events to draw"
+            },
+            "Timeline of the partnership",
         )
+    body += _data_notes(result)
     phases = answer["measures"]
     if phases["status"] != "ok":
         body += _not_available(phases, "Measured phases")
@@ -365,30 +372,67 @@ def _timeline(result: StudyResult, answer: dict[str, Any], figures: dict[str, by
     )
 
 
+def _data_notes(result: StudyResult) -> str:
+    """What the study found to build the case from, and where its eras come from."""
+    notes = list(result.measures.get("data", []))
+    if not result.case.eras and result.measures.get("eras"):
+        from bilat.study.derived import ERA_SOURCE
+
+        notes.append(f"eras: {ERA_SOURCE}")
+    elif not result.case.eras:
+        notes.append("eras: none (no case file gives them and the panel has too few aid years)")
+    if not result.case.episodes:
+        notes.append(
+            "episodes: the stored events of largest Goldstein magnitude"
+            if result.measures.get("episodes")
+            else "episodes: none (no case file gives them and the store holds no events)"
+        )
+    if not notes:
+        return ""
+    items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return f"<details><summary>What this case is built from</summary><ul>{items}</ul></details>"
+
+
 def _aid(result: StudyResult, figures: dict[str, bytes]) -> str:
-    body = _figure(
-        figures,
-        "aid",
-        "Stacked area chart of US economic aid, military aid and Coalition Support Fund "
-        "reimbursements to Pakistan per year, with years of military rule shaded and bars for "
-        "each US sanctions programme in force.",
-        "US aid to Pakistan as the record transcribes it: all obligations and Coalition Support "
-        "Fund reimbursements in constant 2020 dollars, CRS totals in current dollars, Greenbook "
-        "economic aid relative to its peak (its units are undocumented); military rule shaded; "
-        "the US sanction programmes below. Sources in the Sources section.",
-    )
+    name = result.case.client_name or result.case.client
+    if result.case.record is not None:
+        alt = (
+            "Stacked area chart of US economic aid, military aid and Coalition Support Fund "
+            f"reimbursements to {name} per year, with years of military rule shaded and bars "
+            "for each US sanctions programme in force."
+        )
+        caption = (
+            f"US aid to {name} as the record transcribes it: all obligations and Coalition "
+            "Support Fund reimbursements in constant 2020 dollars, CRS totals in current "
+            "dollars, Greenbook economic aid relative to its peak (its units are undocumented); "
+            "military rule shaded; the US sanction programmes below. Sources in the Sources "
+            "section."
+        )
+    else:
+        alt = (
+            f"Stacked bar chart of US military and economic aid to {name} per year from the "
+            "panel (democracy aid, part of economic aid, as a line), its agreement with the US "
+            "in UNGA votes below, and the years with US sanctions in force."
+        )
+        caption = (
+            f"US aid to {name} by type from bilat's panel (USAID Greenbook / Foreign Aid "
+            "Explorer, constant 2020 US$), military rule shaded, agreement with the US "
+            "in UNGA votes (Voeten et al.), US sanctions in force (TIES). See the panel's "
+            "PROVENANCE.md for each source."
+        )
+    body = _figure(figures, "aid", alt, caption)
     if not body:
         stage = result.stage("record")
         reason = (
             stage.reason
             if stage is not None and stage.status != "ok"
-            else "the record has no annual aid series"
+            else "neither the record nor the panel has annual aid series for this dyad"
         )
         body = _not_available({"reason": reason}, "US aid, regime and sanctions")
+    lede = str(result.case.labels.get("aid_lede", "What the US gave, and what it got back."))
     return (
         '<section id="aid"><div class="wrap"><h2>US aid, regime type and sanctions</h2>'
-        '<p class="lede">"Military regimes were showered with aid"; "most sanctioned ally".'
-        f"</p>{body}</div></section>"
+        f'<p class="lede">{_e(lede)}</p>{body}</div></section>'
     )
 
 

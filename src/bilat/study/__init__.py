@@ -1,10 +1,13 @@
-"""A case study end to end: dyad + record + claims + policies -> report and answer.json.
+"""A case study end to end: any dyad + the data that exist -> answer.json and a report.
 
-``run_study("us-pakistan", out="out/us-pakistan")`` loads the built-in record into
-a fresh store, codes any text documents, measures the dyad, tests the claims,
-calibrates the model, runs the policy experiments and the sensitivity analysis,
-and writes ``report.html``, ``answer.json``, ``figures/*.png`` and
-``events.parquet``.
+``run_study("USA:EGY", out="out/usa-egy", writer=bilat.report.write_report,
+figures=tuple(bilat.report.FIGURES))`` gathers the case's data (the curated record
+where one ships, a user's store, the panel's rows) into a fresh store, codes any
+text documents, measures the dyad, tests the claims and runs the calibrated
+model where the case has them, answers the question (from the model, else from
+the panel), and writes ``answer.json``, ``events.parquet`` and, through the
+writer, ``report.html`` and ``figures/*.png``. ``us-pakistan`` is the case
+with a record and a calibrated model.
 """
 
 from __future__ import annotations

@@ -208,6 +208,8 @@ def build_answer(result: StudyResult) -> dict[str, Any]:
     for key in ("validation", "scenarios", "elements", "discovery", "what_would_decide"):
         if key in given:
             answer[key] = given[key]
+    if given:
+        answer["basis"] = given.get("basis", "model")
     claims = _section(result, "claims")
     claims["items"] = [
         {

@@ -19,7 +19,16 @@ from typing import Any
 
 from bilat.study.result import StudyResult
 
-__all__ = ["LINKS", "Link", "compare_partners", "compare_with_model", "panel_block"]
+__all__ = [
+    "LINKS",
+    "PANEL_OUTCOMES",
+    "PANEL_VERDICTS",
+    "Link",
+    "compare_partners",
+    "compare_with_model",
+    "panel_answer",
+    "panel_block",
+]
 
 
 @dataclass(frozen=True)
@@ -227,14 +236,11 @@ def compare_partners(ctx: Any) -> None:
     fills ``ctx.result.panel`` and adds the agreement statement to the answer's
     caveats.
     """
-    from bilat.panel import load_panel
     from bilat.panel.effects import EVENT_ASSUMPTIONS, TWFE_ASSUMPTIONS
-    from bilat.panel.evidence import gather_evidence
 
     result: StudyResult = ctx.result
     # a caller (a test, a notebook) may hand in its own panel; the study reads the shipped one
-    panel = ctx.scratch["panel"] if "panel" in ctx.scratch else load_panel()
-    evidence = gather_evidence(panel, result.case.dyad)
+    evidence = _panel_evidence(ctx)
     data = evidence.to_dict()
     rows = compare_with_model(data, list(result.answer.get("outcomes", [])))
     statement = _statement(rows, evidence.n_partners)
@@ -247,7 +253,7 @@ def compare_partners(ctx: Any) -> None:
         }
     )
     result.panel = data
-    if result.answer:
+    if result.answer and result.case.model is not None:
         result.answer.setdefault("caveats", []).append(statement)
 
 
@@ -277,3 +283,171 @@ def panel_block(result: StudyResult, section: dict[str, Any]) -> dict[str, Any]:
         }
     )
     return block
+
+
+#: The panel outcomes the answer reads without a model, the concern each measures, and whether
+#: a higher value is better for the partnership (+1) or worse (-1). The first is the headline.
+PANEL_OUTCOMES: tuple[tuple[str, str, int], ...] = (
+    ("unga_agree", "agreement with the US in UNGA votes (the trust proxy)", 1),
+    ("rival_arms_share", "China's and Russia's share of its arms imports", -1),
+    ("sanction_imposed", "US sanction impositions", -1),
+)
+
+#: Verdict words of a panel-based answer; each is earned by intervals that exclude zero.
+PANEL_VERDICTS = ("associated_better", "associated_worse", "panel_split", "not_decided")
+
+
+def _panel_evidence(ctx: Any) -> Any:
+    """The panel evidence for the case's dyad, gathered once per study."""
+    if "panel_evidence" not in ctx.scratch:
+        from bilat.panel.evidence import gather_evidence
+        from bilat.study.stages import shipped_panel
+
+        ctx.scratch["panel_evidence"] = gather_evidence(shipped_panel(ctx), ctx.result.case.dyad)
+    return ctx.scratch["panel_evidence"]
+
+
+def _design_signs(data: dict[str, Any], outcome: str, better: int) -> dict[str, int | None]:
+    """Per design, +1 when broadening goes with a better outcome, -1 worse, 0 undecided."""
+    found: dict[str, int | None] = {}
+    for name, treatment, flip in (("twfe", _TWFE_TREATMENT, 1), ("security", _SECURITY, -1)):
+        item = next(
+            (
+                e
+                for e in data.get("effects", [])
+                if e["treatment"] == treatment and e["outcome"] == outcome
+            ),
+            None,
+        )
+        found[name] = (
+            None
+            if item is None
+            else _direction(item["estimate"], item["interval"]["low"], item["interval"]["high"])
+            * better
+            * flip
+        )
+    event = next((e for e in data.get("event_studies", []) if e["outcome"] == outcome), None)
+    found["event"] = (
+        None
+        if event is None
+        else _direction(event["estimate"], event["interval"]["low"], event["interval"]["high"])
+        * better
+    )
+    return found
+
+
+def _panel_verdict(signs: dict[str, int | None]) -> str:
+    decided = {v for v in signs.values() if v}
+    if len(decided) > 1:
+        return "panel_split"
+    if decided == {1}:
+        return "associated_better"
+    if decided == {-1}:
+        return "associated_worse"
+    return "not_decided"
+
+
+def _own_series(ctx: Any) -> list[str]:
+    """What the dyad's own panel rows show, in plain numbers (descriptive, no verdict)."""
+    rows = ctx.result.series.get("panel")
+    case = ctx.result.case
+    if rows is None or rows.empty:
+        return [f"the panel has no rows for {case.client_name or case.client}"]
+    lines = []
+    mix = rows.dropna(subset=["aid_econ_share", "unga_agree_all"])
+    if len(mix) >= 6:
+        median = float(mix["aid_econ_share"].median())
+        high = mix[mix["aid_econ_share"] > median]["unga_agree_all"]
+        low = mix[mix["aid_econ_share"] <= median]["unga_agree_all"]
+        if len(high) and len(low):
+            lines.append(
+                f"{case.client_name}'s own series ({len(mix)} years with aid and UNGA votes): "
+                f"mean UNGA agreement {high.mean():.2f} in years when the economic share of US "
+                f"aid was above its median ({median:.2f}), {low.mean():.2f} otherwise — a "
+                "description of one partner's years, not an effect"
+            )
+    aid = rows.dropna(subset=["aid_total"])
+    if not aid.empty:
+        peak = aid.loc[aid["aid_total"].idxmax()]
+        lines.append(
+            f"US aid to {case.client_name} peaked in {int(peak['year'])} at "
+            f"${float(peak['aid_total']) / 1e9:.2f} billion (constant 2020 US$)"
+        )
+    imposed = rows[rows["sanction_imposed"].fillna(0).astype(float) > 0]["year"]
+    lines.append(
+        f"US sanctions imposed on {case.client_name} in {len(imposed)} year(s) of the panel"
+        + (f" ({', '.join(str(int(y)) for y in imposed[:8])})" if len(imposed) else "")
+    )
+    return lines
+
+
+def panel_answer(ctx: Any) -> None:
+    """The answer stage for a dyad the strategic model is not calibrated for.
+
+    It rests on the panel's comparative evidence (broadening's association with
+    each outcome across every US partner, three designs) and the dyad's own
+    series; a verdict word is used only when an interval excludes zero, and
+    the designs' disagreement is reported as ``panel_split``.
+    """
+    from bilat.study.stages import not_calibrated
+
+    result: StudyResult = ctx.result
+    case = result.case
+    evidence = _panel_evidence(ctx)
+    data = evidence.to_dict()
+    outcomes = []
+    sentences = []
+    for outcome, meaning, better in PANEL_OUTCOMES:
+        signs = _design_signs(data, outcome, better)
+        verdict = _panel_verdict(signs)
+        outcomes.append((outcome, meaning, verdict, signs))
+        words = {
+            "associated_better": "broadening goes with a better",
+            "associated_worse": "broadening goes with a worse",
+            "panel_split": "the designs point both ways on",
+            "not_decided": "the evidence does not decide on",
+        }[verdict]
+        sentences.append(f"{words} {meaning}")
+    headline = outcomes[0]
+    twfe = evidence.effect(_TWFE_TREATMENT, headline[0])
+    estimate = None
+    if twfe is not None:
+        item = twfe.to_dict()
+        estimate = {
+            "name": f"{headline[0].replace('_', ' ')} per unit of the broadening index "
+            "(two-way FE across US partners)",
+            "value": item["estimate"],
+            "interval": item["interval"],
+            "unit": "UNGA agreement share",
+        }
+    statement = (
+        f"The strategic model is not calibrated for {case.dyad}, so this answer rests on the "
+        f"panel: across {evidence.n_partners} US partners since 1946, "
+        + "; ".join(sentences)
+        + f". These are associations across partners whose aid the US chose, not effects "
+        f"measured for {case.client_name}."
+    )
+    result.answer = {
+        "statement": statement,
+        "verdict": headline[2],
+        "estimate": estimate,
+        "probability": None,
+        "conditions": _own_series(ctx),
+        "caveats": [
+            not_calibrated(case),
+            "Cross-partner associations: the US chose which partners got broadened aid, so "
+            "selection on time-varying shocks is not ruled out (see the designs' assumptions).",
+            *(
+                f"{o[0].replace('_', ' ')}: {o[2].replace('_', ' ')} (two-way FE on broadening "
+                f"{_sign_word(o[3]['twfe'])}; on security-only aid, read in reverse, "
+                f"{_sign_word(o[3]['security'])}; event study {_sign_word(o[3]['event'])})"
+                for o in outcomes
+            ),
+        ],
+        "outcomes": [],
+        "basis": "panel",
+    }
+
+
+def _sign_word(sign: int | None) -> str:
+    return {None: "not estimated", 0: "undecided", 1: "better", -1: "worse"}[sign]

@@ -88,10 +88,12 @@ def minimum_budget() -> int:
     return 100 * int(Calibrator.populations)
 
 
-def planned_outputs() -> list[str]:
-    """Every file a study may write in its output folder (relative paths)."""
-    from bilat.report.figures import FIGURES
+def planned_outputs(figures: Sequence[str] = ()) -> list[str]:
+    """Every file a study may write in its output folder (relative paths).
 
+    ``figures`` names the report's figures (``bilat.report.FIGURES``), written
+    as ``figures/NAME.png`` when a report writer is given.
+    """
     return [
         MANIFEST,
         STUDY_STORE,
@@ -99,7 +101,7 @@ def planned_outputs() -> list[str]:
         "events.parquet",
         "answer.json",
         "report.html",
-        *(f"figures/{name}.png" for name in FIGURES),
+        *(f"figures/{name}.png" for name in figures),
     ]
 
 
@@ -117,7 +119,7 @@ class StageSpec:
 
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("record", "Load the built-in record", stages.load_record),
+    StageSpec("record", "Gather the record, stored events and panel rows", stages.load_record),
     StageSpec("code", "Code the text documents", stages.code_texts),
     StageSpec("measure", "Measure the dyad", stages.measure),
     StageSpec("claims", "Test the article's claims", stages.evaluate_claims),
@@ -136,6 +138,9 @@ def run_study(
     *,
     texts: Sequence[str | Path] = (),
     doc_date: dt.date | None = None,
+    db: str | Path | None = None,
+    writer: stages.ReportWriter | None = None,
+    figures: Sequence[str] = (),
     budget: int = DEFAULT_BUDGET,
     seed: int = 0,
     strict: bool = True,
@@ -157,7 +162,17 @@ def run_study(
         Text documents to code into the store (such as the seed article).
     doc_date:
         The documents' date, against which relative dates are resolved
-        (default: the case's ``seed_doc_date``).
+        (default: the case's ``seed_doc_date``; required with ``texts`` for a
+        case that has none).
+    db:
+        A user's event store (ingested GDELT, ICEWS, ...): the dyad's events are
+        copied into the study's own store and feed the measures. Opened read-only.
+    writer, figures:
+        What writes ``report.html`` and ``figures/*.png`` into ``out``, and the
+        names of those figures: ``bilat.report.write_report`` and
+        ``bilat.report.FIGURES`` (the CLI passes them; :mod:`bilat.study` does
+        not import the report). Without a writer the report stage is
+        ``not_available`` and only ``events.parquet`` and ``answer.json`` are written.
     budget:
         Calibration budget, in simulations (the quick default keeps a run
         under two minutes on two cores).
@@ -200,29 +215,47 @@ def run_study(
     for path in paths:
         if not path.is_file():
             raise InputError("no such text file", file=path, field="--text", value=str(path))
+    when = doc_date or case.seed_doc_date
+    if paths and when is None:
+        raise InputError(
+            f"the case {case.name} has no document date; give the documents' date as "
+            "--doc-date YYYY-MM-DD",
+            field="--doc-date",
+        )
+    user_db = None if db is None else Path(db)
+    if user_db is not None and not user_db.is_file():
+        raise InputError("no such event store", file=user_db, field="--db", value=str(user_db))
     folder = None
     if out is not None:
         folder = OutputFolder(out, force=force, command="bilat study")
-        folder.check(planned_outputs())  # refuse before any work or any write
+        folder.check(planned_outputs(figures))  # refuse before any work or any write
     result = StudyResult(
         case=case, seed=int(seed), budget=int(budget), out=None if out is None else Path(out)
     )
     started = time.perf_counter()
     if folder is not None:
-        db = folder.claim(STUDY_STORE)
+        own = folder.claim(STUDY_STORE)
         folder.claim(f"{STUDY_STORE}.wal")
         for stale in (STUDY_STORE, f"{STUDY_STORE}.wal"):  # the last run's store, ours
             folder.remove(stale)
-        store = EventStore(db)
+        if user_db is not None and user_db.resolve() == own.resolve():
+            raise InputError(
+                "is the study's own store, which each run rebuilds; ingest into another file",
+                file=user_db,
+                field="--db",
+            )
+        store = EventStore(own)
     else:
         store = EventStore(":memory:")
     context = stages.Context(
         result=result,
         store=store,
         texts=paths,
-        doc_date=doc_date or case.seed_doc_date,
+        doc_date=when or dt.date.today(),
         started=started,
         output=folder,
+        db=user_db,
+        writer=writer,
     )
     try:
         for index, spec in enumerate(STAGES):

@@ -17,12 +17,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from bilat.errors import InputError
 from bilat.events import EventStore
+from bilat.study.case import dyads_with
 from bilat.study.output import OutputFolder
 from bilat.study.result import StudyResult
 from bilat.study.sources import collect_sources
@@ -33,6 +34,7 @@ __all__ = [
     "OUTCOME_UNITS",
     "Context",
     "NotAvailable",
+    "ReportWriter",
     "answer",
     "calibrate",
     "code_texts",
@@ -50,6 +52,18 @@ __all__ = [
 FACT_MODALITIES = ("asserted", "reported")
 
 
+class ReportWriter(Protocol):
+    """Writes a finished study's report into its output folder (``bilat.report.write_report``).
+
+    The caller passes it in, so :mod:`bilat.study` never imports :mod:`bilat.report`.
+    """
+
+    def __call__(
+        self, result: StudyResult, out: str | Path, *, folder: OutputFolder | None = None
+    ) -> object:
+        """Write ``report.html`` and the figures for ``result`` into ``out``."""
+
+
 class NotAvailable(Exception):  # noqa: N818 - a stage outcome, not an error
     """A stage cannot run: an input it needs is missing."""
 
@@ -65,6 +79,8 @@ class Context:
     scratch: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     output: OutputFolder | None = None
+    db: Path | None = None
+    writer: ReportWriter | None = None
 
     def refresh_events(self) -> None:
         """Re-read every event of the store into ``result.events``."""
@@ -88,15 +104,73 @@ def _api(module: str, *names: str) -> Any:
     raise ImportError(f"{module} does not provide {' or '.join(names)}", name=module)
 
 
-# -- record -------------------------------------------------------------------------------------
+# -- record ---------------------------------------------------------------------------------------
 def load_record(ctx: Context) -> None:
-    """Load the case's built-in record (events and annual series) into the store."""
-    load = _api("bilat.record", "load")
-    load(ctx.store)
+    """Gather the case's data: its curated record (if one ships), a user's store, the panel rows.
+
+    * the curated record (events and annual series, :mod:`bilat.record`) when
+      the case names one (only a shipped case file does);
+    * the dyad's events from a user's store (``--db``: ingested GDELT, ICEWS...),
+      copied into the study's own store, so they feed the measures;
+    * the client's dyad-year rows of the panel (:mod:`bilat.panel`) as the
+      ``panel`` series (aid by type, UNGA agreement, sanctions, arms shares).
+
+    What was found and what was not is listed in ``result.measures["data"]``;
+    the stage is not available only when none of them holds anything.
+    """
+    case = ctx.result.case
+    notes: list[str] = []
+    if case.record is not None:
+        load = _api("bilat.record", "load")
+        load(ctx.store)
+        series = _api("bilat.record", "series")
+        names = _api("bilat.record", "series_names")
+        ctx.result.series = {str(name): series(name) for name in names()}
+        notes.append(f"curated record {case.record!r}: {ctx.store.count()} sourced events")
+    else:
+        notes.append(f"no curated record ships for {case.dyad} (only for {dyads_with('record')})")
+    if ctx.db is not None:
+        with EventStore(ctx.db, read_only=True) as user:
+            found = user.query(case.dyad)
+        if not found.empty:
+            ctx.store.insert(found, file=str(ctx.db), dataset=None)
+        notes.append(f"{len(found)} events of {case.dyad} from the store {ctx.db}")
+    else:
+        notes.append("no event store was given (--db), so no ingested events")
+    rows = panel_rows(ctx)
+    if rows.empty:
+        notes.append(f"the panel has no rows for {case.client}")
+    else:
+        ctx.result.series["panel"] = rows
+        if not case.eras:
+            from bilat.study.derived import panel_eras
+
+            ctx.result.measures["eras"] = panel_eras(rows)
+        notes.append(
+            f"panel: {len(rows)} dyad-years of {case.client}, "
+            f"{int(rows['year'].min())}–{int(rows['year'].max())}"
+        )
+    ctx.result.measures["data"] = notes
     ctx.refresh_events()
-    series = _api("bilat.record", "series")
-    names = _api("bilat.record", "series_names")
-    ctx.result.series = {str(name): series(name) for name in names()}
+    if not ctx.result.series and ctx.result.events.empty:
+        raise NotAvailable("; ".join(notes))
+
+
+def shipped_panel(ctx: Context) -> pd.DataFrame:
+    """The panel the study reads (a caller may hand its own in as ``scratch["panel"]``)."""
+    if "panel" not in ctx.scratch:
+        load_panel = _api("bilat.panel", "load_panel")
+        ctx.scratch["panel"] = load_panel()
+    panel: pd.DataFrame = ctx.scratch["panel"]
+    return panel
+
+
+def panel_rows(ctx: Context) -> pd.DataFrame:
+    """The client's dyad-year rows of the panel, within the case's period, by year."""
+    case = ctx.result.case
+    panel = shipped_panel(ctx)
+    rows = panel[(panel["iso3"] == case.client) & panel["year"].between(case.since, case.until)]
+    return rows.sort_values("year").reset_index(drop=True)
 
 
 # -- coding -------------------------------------------------------------------------------------
@@ -150,6 +224,10 @@ def measure(ctx: Context) -> None:
         seed=ctx.result.seed,
     )
     ctx.scratch["measures"] = found
+    if not case.episodes:
+        from bilat.study.derived import largest_episodes
+
+        ctx.result.measures["episodes"] = largest_episodes(facts)
     measures = ctx.result.measures
     measures["yearly"] = found.series
     measures["breadth"] = found.breadth
@@ -176,6 +254,11 @@ def evaluate_claims(ctx: Context) -> None:
     The claims run on the record alone, not on the coded article: testing the
     article's claims on the article's own assertions would be circular.
     """
+    if ctx.result.case.record is None:
+        raise NotAvailable(
+            f"no curated record ships for {ctx.result.case.dyad}, and the article's claims "
+            f"are tested on a curated record (one ships only for {dyads_with('record')})"
+        )
     if not ctx.result.available("record"):
         raise NotAvailable("the built-in record did not load, and the claims are tested on it")
     from_record = _api("bilat.claims", "from_record")
@@ -266,10 +349,22 @@ def _float(value: Any) -> float | None:
     return None if number != number else number
 
 
+def not_calibrated(case: Any) -> str:
+    """Why the strategic model does not run for ``case`` (its model is calibrated elsewhere)."""
+    return (
+        f"the strategic model is calibrated on {dyads_with('model')} only; it is not "
+        f"calibrated for {case.dyad}, so it is not run (its parameters, fitted to another "
+        "dyad's record, would say nothing about this one)"
+    )
+
+
 def calibrate(ctx: Context) -> None:
     """Calibrate the strategic model to the record (ABC-SMC, with its checks)."""
+    case = ctx.result.case
+    if case.model is None:
+        raise NotAvailable(not_calibrated(case))
     run = _api("bilat.sim", "calibrate")
-    fit = run(case=ctx.result.case.name, budget=ctx.result.budget, seed=ctx.result.seed)
+    fit = run(case=case.model, budget=ctx.result.budget, seed=ctx.result.seed)
     ctx.scratch["posterior"] = fit
     parameters = [
         {
@@ -415,7 +510,17 @@ def sensitivity(ctx: Context) -> None:
 
 
 def answer(ctx: Context) -> None:
-    """The answer to the case's question, with its uncertainty and conditions."""
+    """The answer to the case's question, with its uncertainty and conditions.
+
+    Without a calibrated model for the dyad, the answer rests on the panel's
+    comparative evidence and the dyad's own series
+    (:func:`bilat.study.comparative.panel_answer`).
+    """
+    if ctx.result.case.model is None:
+        from bilat.study.comparative import panel_answer
+
+        panel_answer(ctx)
+        return
     if "comparison" not in ctx.scratch:
         raise NotAvailable("the policy experiments did not run")
     run = _api("bilat.sim", "answer")
@@ -485,9 +590,12 @@ def write_outputs(ctx: Context) -> None:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    from bilat.report import write_report
-
-    write_report(result, ctx.output.path, folder=ctx.output)
+    if ctx.writer is None:
+        raise NotAvailable(
+            "no report writer was given (the CLI passes bilat.report.write_report); "
+            "events.parquet and answer.json are written"
+        )
+    ctx.writer(result, ctx.output.path, folder=ctx.output)
 
 
 def write_answer(ctx: Context) -> None:
