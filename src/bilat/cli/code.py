@@ -13,6 +13,8 @@ import typer
 from bilat.cli._common import JsonOption, console, console_err, db_path, print_json
 from bilat.errors import InputError
 
+__all__ = ["code_command", "eval_command", "register", "train_model_command"]
+
 
 def _date(value: str | None) -> dt.date | None:
     if value is None:
@@ -233,7 +235,7 @@ def train_model_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``code`` and ``eval-coder`` commands."""
+    """Add the ``code``, ``eval-coder`` and ``train-coder-model`` commands."""
     app.command("code")(code_command)
     app.command("eval-coder")(eval_command)
     app.command("train-coder-model")(train_model_command)
