@@ -18,34 +18,7 @@ keeps their names importable from here.
 
 from __future__ import annotations
 
-from bilat.claims.families.aid import (
-    AID_SOURCES,
-    AidUnderMilitaryRule,
-    ConditionalAidResisted,
-    SurgesAndAbruptExits,
-    aid_series,
-    military_years,
-)
-from bilat.claims.families.relationship import NonSecurityShortLived, OtherPatrons, TrustDeficit
-from bilat.claims.families.security import (
-    AlliedAndSanctioned,
-    CoercionIsRegular,
-    SecurityDominates,
-    SelectiveCooperation,
-)
+from bilat.claims import families
+from bilat.claims.families import *  # noqa: F403 - the claims' names, importable from here
 
-__all__ = [
-    "AID_SOURCES",
-    "AidUnderMilitaryRule",
-    "AlliedAndSanctioned",
-    "CoercionIsRegular",
-    "ConditionalAidResisted",
-    "NonSecurityShortLived",
-    "OtherPatrons",
-    "SecurityDominates",
-    "SelectiveCooperation",
-    "SurgesAndAbruptExits",
-    "TrustDeficit",
-    "aid_series",
-    "military_years",
-]
+__all__ = list(families.__all__)
